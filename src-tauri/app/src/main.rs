@@ -1,0 +1,3 @@
+fn main() {
+    herald_desktop::run()
+}

@@ -1,0 +1,157 @@
+//! The command-line grammar. The names here are a contract other tools rely on.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use herald_core::domain::{Platform, PostKind};
+
+/// Herald schedules and publishes posts to Instagram, Facebook Pages and TikTok from this machine.
+#[derive(Debug, Parser)]
+#[command(name = "herald", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Connected accounts.
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
+    /// Scheduled posts and drafts.
+    #[command(subcommand)]
+    Posts(PostsCommand),
+    /// Run the scheduler in the foreground, without a tray icon.
+    Run {
+        /// Publish everything due now, wait for it to settle, then exit.
+        #[arg(long)]
+        until_idle: bool,
+    },
+    /// The resident process: scheduler, tray icon and notifications.
+    Tray,
+    /// Open the calendar window.
+    Open,
+    /// Pause publishing (every Herald process sees it).
+    Pause,
+    /// Resume publishing.
+    Resume,
+    /// Start the resident process at login, or stop doing so.
+    Autostart {
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
+    /// Your own developer apps ("bring your own app").
+    #[command(subcommand)]
+    Apps(AppsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// List accounts.
+    List(JsonFlag),
+    /// Import an account from a token file.
+    Import {
+        #[arg(long, value_parser = parse_platform)]
+        platform: Platform,
+        /// JSON: {"access_token", "refresh_token"?, "expires_in"?, "refresh_expires_in"?, "scope"?}
+        #[arg(long)]
+        token_file: PathBuf,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Disconnect an account: its tokens are deleted, its posts kept.
+    Disconnect { account_id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PostsCommand {
+    /// Create a post (or a draft) for one or more accounts.
+    Create {
+        /// An account to publish to; repeat for several.
+        #[arg(long = "account")]
+        accounts: Vec<i64>,
+        /// When to publish: RFC 3339 (2026-12-01T09:00:00+01:00) or a local time
+        /// (2026-12-01T09:00) read in --timezone. Optional for drafts.
+        #[arg(long)]
+        at: Option<String>,
+        /// The IANA zone the post is planned in (default: this machine's zone).
+        #[arg(long)]
+        timezone: Option<String>,
+        #[arg(long, default_value = "")]
+        caption: String,
+        /// A photo or video; repeat for several.
+        #[arg(long = "media")]
+        media: Vec<PathBuf>,
+        #[arg(long, default_value = "post", value_parser = parse_kind)]
+        kind: PostKind,
+        /// Keep it as a draft: never published until scheduled.
+        #[arg(long)]
+        draft: bool,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// List posts, optionally within [--from, --to).
+    List {
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Show one post and its targets.
+    Show {
+        post_id: i64,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Move a post to another time.
+    Reschedule {
+        post_id: i64,
+        #[arg(long)]
+        at: String,
+        #[arg(long)]
+        timezone: Option<String>,
+    },
+    /// Delete a post from Herald.
+    Delete { post_id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppsCommand {
+    /// Store your developer app's id; its secret is read from standard input into the keyring.
+    Set {
+        #[arg(long, value_parser = parse_platform)]
+        platform: Platform,
+        #[arg(long)]
+        client_id: String,
+    },
+}
+
+#[derive(Debug, Args, Clone, Copy)]
+pub struct JsonFlag {
+    /// Print one JSON document.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_platform(text: &str) -> Result<Platform, String> {
+    text.parse()
+        .map_err(|err: herald_core::CoreError| err.to_string())
+}
+
+fn parse_kind(text: &str) -> Result<PostKind, String> {
+    text.parse()
+        .map_err(|err: herald_core::CoreError| err.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,201 @@
+//! Carrying out each command on the core.
+
+use std::io::Read;
+use std::sync::Arc;
+
+use herald_core::posts::NewPost;
+use herald_core::scheduler::{NoPlatformClients, Scheduler};
+use herald_core::time::{self, Clock, SystemClock};
+use herald_core::vault::{KeyringVault, Secret};
+use herald_core::{logging, CoreError, CoreResult};
+use jiff::Timestamp;
+
+use crate::args::{AccountsCommand, AppsCommand, Cli, Command, PostsCommand};
+use crate::context::Context;
+use crate::{autostart, launch, output, tray};
+
+/// Runs one command line.
+pub async fn run(cli: Cli) -> CoreResult<()> {
+    match cli.command {
+        Command::Tray => tray::run().await,
+        Command::Open => launch::open_window(),
+        command => {
+            let ctx = Context::open().await?;
+            let _logs = logging::init(&ctx.data_dir, "cli", false)?;
+            let result = run_on(&ctx, command).await;
+            ctx.store.close().await;
+            result
+        }
+    }
+}
+
+async fn run_on(ctx: &Context, command: Command) -> CoreResult<()> {
+    let now = SystemClock.now();
+    match command {
+        Command::Accounts(command) => accounts(ctx, command).await,
+        Command::Posts(command) => posts(ctx, command, now).await,
+        Command::Run { until_idle } => run_scheduler(ctx, until_idle).await,
+        Command::Pause => ctx.store.set_publishing_paused(true).await,
+        Command::Resume => ctx.store.set_publishing_paused(false).await,
+        Command::Autostart { state } => autostart::set(&ctx.store, state == "on").await,
+        Command::Apps(AppsCommand::Set {
+            platform,
+            client_id,
+        }) => {
+            let secret = read_secret_from_stdin()?;
+            let vault = KeyringVault::from_env();
+            ctx.store
+                .set_developer_app(platform, &client_id, &secret, &vault, now)
+                .await?;
+            eprintln!("Stored the {platform} app {client_id}; its secret is in the OS keyring.");
+            Ok(())
+        }
+        Command::Tray | Command::Open => unreachable!("handled before opening the database"),
+    }
+}
+
+async fn accounts(ctx: &Context, command: AccountsCommand) -> CoreResult<()> {
+    match command {
+        AccountsCommand::List(flag) => {
+            let accounts = ctx.store.list_accounts().await?;
+            if flag.json {
+                output::json(&accounts)
+            } else {
+                output::accounts(&accounts);
+                Ok(())
+            }
+        }
+        AccountsCommand::Import {
+            platform,
+            token_file,
+            ..
+        } => {
+            // The file is checked now so a mistake is reported before anything else.
+            herald_platforms::TokenFile::read(&token_file)?;
+            Err(CoreError::Unavailable(format!(
+                "importing {platform} accounts is not available in this version of Herald yet; \
+                 the token file is valid and nothing was changed"
+            )))
+        }
+        AccountsCommand::Disconnect { account_id } => {
+            let vault = KeyringVault::from_env();
+            ctx.store.disconnect_account(account_id, &vault).await
+        }
+    }
+}
+
+async fn posts(ctx: &Context, command: PostsCommand, now: Timestamp) -> CoreResult<()> {
+    match command {
+        PostsCommand::Create {
+            accounts,
+            at,
+            timezone,
+            caption,
+            media,
+            kind,
+            draft,
+            json,
+        } => {
+            let due = at
+                .map(|at| time::parse_due_time(&at, timezone.as_deref()))
+                .transpose()?;
+            let post = ctx
+                .store
+                .create_post(
+                    NewPost {
+                        caption,
+                        kind,
+                        due,
+                        draft,
+                        accounts,
+                        media,
+                    },
+                    now,
+                )
+                .await?;
+            print_post(&post, json.json)
+        }
+        PostsCommand::List { from, to, json } => {
+            let posts = match (from, to) {
+                (None, None) => ctx.store.list_all_posts().await?,
+                (from, to) => {
+                    let from = instant_or(from, Timestamp::MIN)?;
+                    let to = instant_or(to, Timestamp::MAX)?;
+                    ctx.store.list_posts(from, to).await?
+                }
+            };
+            if json.json {
+                output::json(&posts)
+            } else {
+                output::posts(&posts);
+                Ok(())
+            }
+        }
+        PostsCommand::Show { post_id, json } => {
+            let post = ctx.store.post(post_id).await?;
+            print_post(&post, json.json)
+        }
+        PostsCommand::Reschedule {
+            post_id,
+            at,
+            timezone,
+        } => {
+            let current = ctx.store.post(post_id).await?;
+            let zone = timezone.unwrap_or(current.timezone);
+            let due = time::parse_due_time(&at, Some(&zone))?;
+            let post = ctx.store.reschedule_post(post_id, due, now).await?;
+            eprintln!(
+                "Post {} now due at {}.",
+                post.id,
+                post.due_at.as_deref().unwrap_or("")
+            );
+            Ok(())
+        }
+        PostsCommand::Delete { post_id } => ctx.store.delete_post(post_id).await,
+    }
+}
+
+async fn run_scheduler(ctx: &Context, until_idle: bool) -> CoreResult<()> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let owner = format!("herald-run-{}", std::process::id());
+    let scheduler = Scheduler::new(ctx.store.clone(), NoPlatformClients, clock, owner);
+    if until_idle {
+        let handled = scheduler.run_until_idle().await?;
+        eprintln!("Handled {handled} due target(s).");
+        return Ok(());
+    }
+    let changes =
+        herald_core::change::watch_changes(&ctx.store, herald_core::change::DEFAULT_POLL).await?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        let _ = stop.send(true);
+    });
+    eprintln!("Herald is publishing; press Ctrl+C to stop.");
+    scheduler.run(changes, stopped).await
+}
+
+fn print_post(post: &herald_core::domain::PostView, json: bool) -> CoreResult<()> {
+    if json {
+        output::json(post)
+    } else {
+        output::post(post);
+        Ok(())
+    }
+}
+
+fn instant_or(text: Option<String>, default: Timestamp) -> CoreResult<Timestamp> {
+    text.map(|t| time::parse_due_time(&t, None).map(|due| due.at))
+        .transpose()
+        .map(|at| at.unwrap_or(default))
+}
+
+/// Reads a secret piped on standard input (one line; surrounding whitespace dropped).
+fn read_secret_from_stdin() -> CoreResult<Secret> {
+    let mut text = String::new();
+    std::io::stdin()
+        .take(16 * 1024)
+        .read_to_string(&mut text)
+        .map_err(|err| CoreError::io("cannot read the secret from standard input", err))?;
+    Ok(Secret::new(text.trim()))
+}

@@ -1,0 +1,82 @@
+//! Desktop notifications from the resident process: published (with the link), failed (with
+//! the reason and what to do), missed. Sent over D-Bus (`notify-rust`), no webview needed.
+
+use herald_core::scheduler::SchedulerEvent;
+use notify_rust::Notification;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// Sends a notification for each scheduler event until the scheduler stops.
+pub async fn deliver(mut events: UnboundedReceiver<SchedulerEvent>) {
+    while let Some(event) = events.recv().await {
+        let (summary, body) = describe(&event);
+        show(&summary, &body).await;
+    }
+}
+
+/// Tells the user about a problem of the resident process itself.
+pub async fn problem(summary: &str, body: &str) {
+    show(summary, body).await;
+}
+
+fn describe(event: &SchedulerEvent) -> (String, String) {
+    match event {
+        SchedulerEvent::Published { target, permalink } => (
+            format!("Published on {}", target.platform),
+            permalink
+                .clone()
+                .unwrap_or_else(|| format!("Post {} is live.", target.post_id)),
+        ),
+        SchedulerEvent::Failed {
+            target,
+            code,
+            message,
+        } => (
+            format!("Could not publish to {}", target.platform),
+            format!("{message} (code {code}, post {})", target.post_id),
+        ),
+        SchedulerEvent::Missed { count } => (
+            format!("{count} post(s) missed their time"),
+            "Herald could not publish them in time (was the computer off or asleep?). \
+             Open Herald to publish them now or pick a new time."
+                .to_owned(),
+        ),
+    }
+}
+
+async fn show(summary: &str, body: &str) {
+    let result = Notification::new()
+        .appname("Herald")
+        .summary(summary)
+        .body(body)
+        .icon("herald")
+        .show_async()
+        .await;
+    if let Err(err) = result {
+        tracing::warn!(%err, "cannot show a notification");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use herald_core::domain::Platform;
+    use herald_core::scheduler::DueTarget;
+
+    #[test]
+    fn failures_say_what_happened_and_the_code() {
+        let target = DueTarget {
+            target_id: 1,
+            post_id: 9,
+            account_id: 2,
+            platform: Platform::Instagram,
+            due_at: jiff::Timestamp::UNIX_EPOCH,
+        };
+        let (summary, body) = describe(&SchedulerEvent::Failed {
+            target,
+            code: "190".into(),
+            message: "Reconnect the account.".into(),
+        });
+        assert_eq!(summary, "Could not publish to instagram");
+        assert!(body.contains("Reconnect the account.") && body.contains("190"));
+    }
+}

@@ -1,0 +1,90 @@
+//! Connected accounts. Their tokens are in the keyring under names derived from the account id;
+//! this table holds only what may be shown.
+
+use jiff::Timestamp;
+
+use crate::domain::{AccountId, AccountStatus, AccountView, Platform};
+use crate::error::{CoreError, CoreResult};
+use crate::store::Store;
+use crate::time;
+use crate::vault::{SecretKey, Vault};
+
+/// An account as a platform describes it when it is connected.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub platform: Platform,
+    /// The platform's own id of the account (stable across reconnects).
+    pub platform_account_id: String,
+    pub name: String,
+}
+
+impl Store {
+    /// Every account, in the order they were connected.
+    pub async fn list_accounts(&self) -> CoreResult<Vec<AccountView>> {
+        sqlx::query!(r#"SELECT id AS "id!", platform, name, status FROM accounts ORDER BY id"#)
+            .fetch_all(self.pool())
+            .await?
+            .into_iter()
+            .map(|row| {
+                Ok(AccountView {
+                    id: row.id,
+                    platform: row.platform.parse()?,
+                    name: row.name,
+                    status: row.status.parse()?,
+                })
+            })
+            .collect()
+    }
+
+    /// One account.
+    pub async fn account(&self, id: AccountId) -> CoreResult<AccountView> {
+        self.list_accounts()
+            .await?
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or(CoreError::NotFound {
+                what: "account",
+                id,
+            })
+    }
+
+    /// Records a connected account, or reconnects the existing one with the same platform id
+    /// (so its posts stay with it).
+    pub async fn upsert_account(
+        &self,
+        new: &NewAccount,
+        now: Timestamp,
+    ) -> CoreResult<AccountView> {
+        let platform = new.platform.as_str();
+        let now_s = time::to_epoch(now);
+        let id = sqlx::query_scalar!(
+            r#"INSERT INTO accounts (platform, platform_account_id, name, status, created_at)
+               VALUES (?, ?, ?, 'connected', ?)
+               ON CONFLICT (platform, platform_account_id)
+               DO UPDATE SET name = excluded.name, status = 'connected'
+               RETURNING id AS "id!""#,
+            platform,
+            new.platform_account_id,
+            new.name,
+            now_s
+        )
+        .fetch_one(self.pool())
+        .await?;
+        self.account(id).await
+    }
+
+    /// Disconnects an account: deletes its keyring entries and marks it disconnected, so its
+    /// scheduled targets never publish. Its posts are kept.
+    pub async fn disconnect_account(&self, id: AccountId, vault: &dyn Vault) -> CoreResult<()> {
+        self.account(id).await?;
+        // Secrets first: a crash after this leaves a disconnected-looking account with no
+        // token, never a token that outlives the user's wish.
+        vault.delete(&SecretKey::AccessToken(id))?;
+        vault.delete(&SecretKey::RefreshToken(id))?;
+        let status = AccountStatus::Disconnected.as_str();
+        sqlx::query!("UPDATE accounts SET status = ? WHERE id = ?", status, id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,204 @@
+//! Herald's domain vocabulary: platforms, statuses and the views of accounts and posts that the
+//! command line prints as JSON and the window receives over IPC (one shape for both).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::CoreError;
+
+/// Database id of an account.
+pub type AccountId = i64;
+/// Database id of a post.
+pub type PostId = i64;
+
+/// Declares a closed set of lowercase names, stored as TEXT in SQLite and shown as-is to users.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
+        pub enum $name { $($(#[$vmeta])* #[serde(rename = $text)] $variant),+ }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored and displayed name.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = CoreError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(CoreError::invalid(format!(
+                        concat!("unknown ", stringify!($name), " '{}' (expected one of: {})"),
+                        other,
+                        [$($text),+].join(", ")
+                    ))),
+                }
+            }
+        }
+    };
+}
+
+text_enum! {
+    /// A network Herald publishes to.
+    Platform {
+        Instagram => "instagram",
+        Facebook => "facebook",
+        TikTok => "tiktok",
+    }
+}
+
+text_enum! {
+    /// Where one target (a post on one account) stands in the publish state machine.
+    TargetStatus {
+        /// Not meant to go out yet.
+        Draft => "draft",
+        /// Waiting for its due time.
+        Scheduled => "scheduled",
+        /// Claimed by a process that is talking to the platform.
+        Publishing => "publishing",
+        /// Live; has a permalink.
+        Published => "published",
+        /// Gave up; carries the platform's code and a plain sentence.
+        Failed => "failed",
+        /// Overdue past the grace window while nothing could publish it.
+        Missed => "missed",
+    }
+}
+
+text_enum! {
+    /// Whether an account can publish.
+    AccountStatus {
+        Connected => "connected",
+        /// The platform rejected its token; the user must connect it again.
+        NeedsReconnect => "needs_reconnect",
+        Disconnected => "disconnected",
+    }
+}
+
+text_enum! {
+    /// What kind of post this is; each platform accepts some of them.
+    PostKind {
+        Post => "post",
+        Carousel => "carousel",
+        Reel => "reel",
+        Story => "story",
+        Video => "video",
+        Photo => "photo",
+    }
+}
+
+text_enum! {
+    /// Whether a media file is a still image or a video.
+    MediaKind {
+        Image => "image",
+        Video => "video",
+    }
+}
+
+impl TargetStatus {
+    /// Whether a target in this status may still be moved to another time.
+    pub fn can_reschedule(self) -> bool {
+        !matches!(self, TargetStatus::Publishing | TargetStatus::Published)
+    }
+}
+
+/// An account as shown to the user (never with a token: those stay in the keyring).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AccountView {
+    pub id: AccountId,
+    pub platform: Platform,
+    pub name: String,
+    pub status: AccountStatus,
+}
+
+/// A media file attached to a post.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MediaView {
+    pub id: i64,
+    pub path: String,
+    pub kind: MediaKind,
+    pub mime: String,
+    pub size_bytes: i64,
+}
+
+/// Why a target failed: the platform's code and a sentence saying what to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TargetError {
+    pub code: String,
+    pub message: String,
+}
+
+/// One post on one account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TargetView {
+    pub account_id: AccountId,
+    pub account_name: String,
+    pub platform: Platform,
+    pub status: TargetStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permalink: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<TargetError>,
+}
+
+/// A post with its media and targets. `due_at` is RFC 3339 in UTC, or `None` for a draft with
+/// no date; `timezone` is the IANA zone the user planned it in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PostView {
+    pub id: PostId,
+    pub caption: String,
+    pub due_at: Option<String>,
+    pub timezone: String,
+    pub kind: PostKind,
+    pub draft: bool,
+    pub media: Vec<MediaView>,
+    pub targets: Vec<TargetView>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_through_text() {
+        for status in TargetStatus::ALL {
+            assert_eq!(status.as_str().parse::<TargetStatus>().unwrap(), *status);
+        }
+        assert_eq!("tiktok".parse::<Platform>().unwrap(), Platform::TikTok);
+    }
+
+    #[test]
+    fn unknown_names_are_rejected_with_the_choices() {
+        let err = "myspace".parse::<Platform>().unwrap_err().to_string();
+        assert!(err.contains("instagram, facebook, tiktok"), "{err}");
+    }
+
+    #[test]
+    fn serde_uses_the_stored_names() {
+        let json = serde_json::to_string(&AccountStatus::NeedsReconnect).unwrap();
+        assert_eq!(json, "\"needs_reconnect\"");
+        assert_eq!(
+            serde_json::to_string(&Platform::TikTok).unwrap(),
+            "\"tiktok\""
+        );
+    }
+}

@@ -1,0 +1,22 @@
+//! Herald's core: the domain, the SQLite store, the secrets vault, the change signal between
+//! processes and the scheduler. It has no Tauri dependency; the window, the resident process and
+//! the command line are thin layers over it.
+
+pub mod accounts;
+pub mod apps;
+pub mod change;
+pub mod domain;
+pub mod error;
+pub mod logging;
+pub mod media;
+pub mod paths;
+pub mod posts;
+pub mod resident;
+pub mod scheduler;
+pub mod settings;
+pub mod store;
+pub mod time;
+pub mod vault;
+
+pub use error::{CoreError, CoreResult};
+pub use store::Store;

@@ -1,0 +1,371 @@
+//! Posts and their targets: creating, listing by date range, moving and deleting, with the
+//! rules that keep the publish state machine sound (a post that is live cannot be moved).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+use jiff::Timestamp;
+
+use crate::domain::{
+    AccountId, MediaKind, MediaView, PostId, PostKind, PostView, TargetError, TargetStatus,
+    TargetView,
+};
+use crate::error::{CoreError, CoreResult};
+use crate::media;
+use crate::store::Store;
+use crate::time::{self, DueTime};
+
+/// How far in the past a new due time may be before it is refused (clock skew, slow typing).
+const PAST_TOLERANCE_SECONDS: i64 = 60;
+
+/// What the user asked for when creating a post.
+#[derive(Debug, Clone)]
+pub struct NewPost {
+    pub caption: String,
+    pub kind: PostKind,
+    /// `None` only for a draft without a date.
+    pub due: Option<DueTime>,
+    /// Drafts are kept but never published until scheduled.
+    pub draft: bool,
+    pub accounts: Vec<AccountId>,
+    pub media: Vec<PathBuf>,
+}
+
+struct PostRow {
+    id: i64,
+    caption: String,
+    kind: String,
+    due_at: Option<i64>,
+    timezone: String,
+    draft: bool,
+}
+
+impl Store {
+    /// Creates a post with one target per account, after checking every input; on any error
+    /// nothing is written.
+    pub async fn create_post(&self, new: NewPost, now: Timestamp) -> CoreResult<PostView> {
+        let zone = match (&new.due, new.draft) {
+            (Some(due), _) => {
+                if !new.draft {
+                    refuse_past(due.at, now)?;
+                }
+                due.zone.clone()
+            }
+            (None, true) => time::system_zone_name(),
+            (None, false) => {
+                return Err(CoreError::invalid(
+                    "a scheduled post needs a time (--at); only drafts may have none",
+                ))
+            }
+        };
+        time::zone(&zone)?;
+        let media = new
+            .media
+            .iter()
+            .map(|path| media::inspect(path))
+            .collect::<CoreResult<Vec<_>>>()?;
+        let mut accounts = new.accounts.clone();
+        accounts.sort_unstable();
+        accounts.dedup();
+
+        let now_s = time::to_epoch(now);
+        let due_at = new.due.as_ref().map(|due| time::to_epoch(due.at));
+        let kind = new.kind.as_str();
+        let status = if new.draft {
+            TargetStatus::Draft
+        } else {
+            TargetStatus::Scheduled
+        }
+        .as_str();
+
+        let mut tx = self.pool().begin().await?;
+        for account in &accounts {
+            let usable = sqlx::query_scalar!("SELECT status FROM accounts WHERE id = ?", account)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match usable.as_deref() {
+                None => {
+                    return Err(CoreError::NotFound {
+                        what: "account",
+                        id: *account,
+                    })
+                }
+                Some("disconnected") => return Err(CoreError::conflict(format!(
+                    "account {account} is disconnected; connect it again before scheduling to it"
+                ))),
+                Some(_) => {}
+            }
+        }
+        let post_id = sqlx::query_scalar!(
+            r#"INSERT INTO posts (caption, kind, due_at, timezone, draft, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+            new.caption,
+            kind,
+            due_at,
+            zone,
+            new.draft,
+            now_s,
+            now_s
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        for (position, file) in media.iter().enumerate() {
+            let position = position as i64;
+            let path = file.path.to_string_lossy();
+            let media_kind = file.kind.as_str();
+            let size = i64::try_from(file.size_bytes).unwrap_or(i64::MAX);
+            sqlx::query!(
+                "INSERT INTO media (post_id, position, path, kind, mime, size_bytes) VALUES (?, ?, ?, ?, ?, ?)",
+                post_id,
+                position,
+                path,
+                media_kind,
+                file.mime,
+                size
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        for account in &accounts {
+            sqlx::query!(
+                "INSERT INTO targets (post_id, account_id, status, updated_at) VALUES (?, ?, ?, ?)",
+                post_id,
+                account,
+                status,
+                now_s
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        self.post(post_id).await
+    }
+
+    /// One post with its media and targets.
+    pub async fn post(&self, id: PostId) -> CoreResult<PostView> {
+        let row = sqlx::query_as!(
+            PostRow,
+            r#"SELECT id AS "id!", caption, kind, due_at, timezone, draft AS "draft: bool"
+               FROM posts WHERE id = ?"#,
+            id
+        )
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(CoreError::NotFound { what: "post", id })?;
+        let mut posts = self.with_children(vec![row]).await?;
+        posts.pop().ok_or(CoreError::NotFound { what: "post", id })
+    }
+
+    /// Posts due in `[from, to)`, earliest first.
+    pub async fn list_posts(&self, from: Timestamp, to: Timestamp) -> CoreResult<Vec<PostView>> {
+        if to < from {
+            return Err(CoreError::invalid(
+                "the end of the range is before its start",
+            ));
+        }
+        let (from, to) = (time::to_epoch(from), time::to_epoch(to));
+        let rows = sqlx::query_as!(
+            PostRow,
+            r#"SELECT id AS "id!", caption, kind, due_at, timezone, draft AS "draft: bool"
+               FROM posts WHERE due_at >= ? AND due_at < ? ORDER BY due_at, id"#,
+            from,
+            to
+        )
+        .fetch_all(self.pool())
+        .await?;
+        self.with_children(rows).await
+    }
+
+    /// Every post, earliest first, drafts without a date last.
+    pub async fn list_all_posts(&self) -> CoreResult<Vec<PostView>> {
+        let rows = sqlx::query_as!(
+            PostRow,
+            r#"SELECT id AS "id!", caption, kind, due_at, timezone, draft AS "draft: bool"
+               FROM posts ORDER BY due_at IS NULL, due_at, id"#
+        )
+        .fetch_all(self.pool())
+        .await?;
+        self.with_children(rows).await
+    }
+
+    /// Drafts that have no date yet (the calendar's sidebar).
+    pub async fn list_undated_drafts(&self) -> CoreResult<Vec<PostView>> {
+        let rows = sqlx::query_as!(
+            PostRow,
+            r#"SELECT id AS "id!", caption, kind, due_at, timezone, draft AS "draft: bool"
+               FROM posts WHERE due_at IS NULL ORDER BY updated_at DESC, id"#
+        )
+        .fetch_all(self.pool())
+        .await?;
+        self.with_children(rows).await
+    }
+
+    /// Moves a post to a new instant (and optionally a new zone). Targets that had failed or
+    /// were missed are scheduled again; a post with a target that is publishing or published
+    /// cannot move.
+    pub async fn reschedule_post(
+        &self,
+        id: PostId,
+        due: DueTime,
+        now: Timestamp,
+    ) -> CoreResult<PostView> {
+        time::zone(&due.zone)?;
+        let post = self.post(id).await?;
+        if !post.draft {
+            refuse_past(due.at, now)?;
+        }
+        if let Some(live) = post.targets.iter().find(|t| !t.status.can_reschedule()) {
+            return Err(CoreError::conflict(format!(
+                "post {id} is already {} on {} and cannot be moved; duplicate it instead",
+                live.status, live.account_name
+            )));
+        }
+        let due_at = time::to_epoch(due.at);
+        let now_s = time::to_epoch(now);
+        let mut tx = self.pool().begin().await?;
+        sqlx::query!(
+            "UPDATE posts SET due_at = ?, timezone = ?, updated_at = ? WHERE id = ?",
+            due_at,
+            due.zone,
+            now_s,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "UPDATE targets SET status = 'scheduled', error_code = NULL, error_message = NULL, updated_at = ?
+             WHERE post_id = ? AND status IN ('failed', 'missed')",
+            now_s,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.post(id).await
+    }
+
+    /// Moves a post to another day at the same wall-clock time in its own zone.
+    pub async fn move_post_to_day(
+        &self,
+        id: PostId,
+        day: Date,
+        now: Timestamp,
+    ) -> CoreResult<PostView> {
+        let post = self.post(id).await?;
+        let current = match &post.due_at {
+            Some(text) => text.parse::<Timestamp>().map_err(|err| {
+                CoreError::invalid(format!("post {id} has a bad stored time: {err}"))
+            })?,
+            None => {
+                return Err(CoreError::invalid(format!(
+                    "post {id} has no time yet; give it one with a time, not only a day"
+                )))
+            }
+        };
+        let at = time::same_time_on_day(current, &post.timezone, day)?;
+        let due = DueTime {
+            at,
+            zone: post.timezone,
+        };
+        self.reschedule_post(id, due, now).await
+    }
+
+    /// Deletes a post from Herald (not from the platforms it was published to). Refused while
+    /// one of its targets is being published.
+    pub async fn delete_post(&self, id: PostId) -> CoreResult<()> {
+        let post = self.post(id).await?;
+        if post
+            .targets
+            .iter()
+            .any(|t| t.status == TargetStatus::Publishing)
+        {
+            return Err(CoreError::conflict(format!(
+                "post {id} is being published right now; wait until it finishes"
+            )));
+        }
+        sqlx::query!("DELETE FROM posts WHERE id = ?", id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Adds media and targets to post rows.
+    async fn with_children(&self, rows: Vec<PostRow>) -> CoreResult<Vec<PostView>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = serde_json::to_string(&rows.iter().map(|r| r.id).collect::<Vec<_>>())
+            .map_err(|err| CoreError::invalid(err.to_string()))?;
+        let mut media: HashMap<i64, Vec<MediaView>> = HashMap::new();
+        for m in sqlx::query!(
+            r#"SELECT id AS "id!", post_id, path, kind, mime, size_bytes FROM media
+               WHERE post_id IN (SELECT value FROM json_each(?)) ORDER BY post_id, position"#,
+            ids
+        )
+        .fetch_all(self.pool())
+        .await?
+        {
+            media.entry(m.post_id).or_default().push(MediaView {
+                id: m.id,
+                path: m.path,
+                kind: m.kind.parse::<MediaKind>()?,
+                mime: m.mime,
+                size_bytes: m.size_bytes,
+            });
+        }
+        let mut targets: HashMap<i64, Vec<TargetView>> = HashMap::new();
+        for t in sqlx::query!(
+            r#"SELECT t.post_id, t.account_id, a.name AS account_name, a.platform, t.status,
+                      t.permalink, t.error_code, t.error_message
+               FROM targets t JOIN accounts a ON a.id = t.account_id
+               WHERE t.post_id IN (SELECT value FROM json_each(?)) ORDER BY t.post_id, a.id"#,
+            ids
+        )
+        .fetch_all(self.pool())
+        .await?
+        {
+            let error = match (t.error_code, t.error_message) {
+                (None, None) => None,
+                (code, message) => Some(TargetError {
+                    code: code.unwrap_or_default(),
+                    message: message.unwrap_or_default(),
+                }),
+            };
+            targets.entry(t.post_id).or_default().push(TargetView {
+                account_id: t.account_id,
+                account_name: t.account_name,
+                platform: t.platform.parse()?,
+                status: t.status.parse()?,
+                permalink: t.permalink,
+                error,
+            });
+        }
+        rows.into_iter()
+            .map(|row| {
+                Ok(PostView {
+                    id: row.id,
+                    caption: row.caption,
+                    due_at: row
+                        .due_at
+                        .map(|s| time::from_epoch(s).map(|t| t.to_string()))
+                        .transpose()?,
+                    timezone: row.timezone,
+                    kind: row.kind.parse()?,
+                    draft: row.draft,
+                    media: media.remove(&row.id).unwrap_or_default(),
+                    targets: targets.remove(&row.id).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+}
+
+fn refuse_past(at: Timestamp, now: Timestamp) -> CoreResult<()> {
+    if time::to_epoch(at) < time::to_epoch(now) - PAST_TOLERANCE_SECONDS {
+        return Err(CoreError::invalid(format!(
+            "{at} has already passed; pick a time in the future"
+        )));
+    }
+    Ok(())
+}
