@@ -12,7 +12,20 @@ mod tray;
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    let args = args::Cli::parse();
+    let args = match args::Cli::try_parse() {
+        Ok(args) => args,
+        // --help and --version print as usual; usage errors get the one-line treatment.
+        Err(err) if !err.use_stderr() => err.exit(),
+        Err(err) => {
+            let text = err.to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            eprintln!(
+                "herald: {} (see herald --help)",
+                first.trim_start_matches("error: ")
+            );
+            return std::process::ExitCode::from(2);
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

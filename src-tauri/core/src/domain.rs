@@ -42,7 +42,7 @@ macro_rules! text_enum {
                 match s {
                     $($text => Ok($name::$variant),)+
                     other => Err(CoreError::invalid(format!(
-                        concat!("unknown ", stringify!($name), " '{}' (expected one of: {})"),
+                        "'{}' is not one of: {}",
                         other,
                         [$($text),+].join(", ")
                     ))),
@@ -189,7 +189,10 @@ mod tests {
     #[test]
     fn unknown_names_are_rejected_with_the_choices() {
         let err = "myspace".parse::<Platform>().unwrap_err().to_string();
-        assert!(err.contains("instagram, facebook, tiktok"), "{err}");
+        assert!(
+            err.contains("is not one of: instagram, facebook, tiktok"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -91,9 +91,11 @@ impl Store {
                         id: *account,
                     })
                 }
-                Some("disconnected") => return Err(CoreError::conflict(format!(
+                Some("disconnected") => {
+                    return Err(CoreError::conflict(format!(
                     "account {account} is disconnected; connect it again before scheduling to it"
-                ))),
+                )))
+                }
                 Some(_) => {}
             }
         }

@@ -1,0 +1,131 @@
+//! The window's commands: each one is a thin call into the core.
+
+use herald_core::domain::{AccountView, PostId, PostView};
+use herald_core::resident::running_resident;
+use herald_core::time::{self, Clock, SystemClock};
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Whether anything is publishing in the background.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum PublishingState {
+    /// The resident process runs and publishing is on.
+    Running,
+    /// The user paused publishing.
+    Paused,
+    /// No resident process: nothing publishes until it starts again.
+    Stopped,
+}
+
+/// What the window shows in its status banner.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct AppStatus {
+    pub publishing: PublishingState,
+    /// Whether a tray host shows the icon (`None`: unknown or no resident process).
+    pub tray_icon: Option<bool>,
+    pub data_dir: String,
+}
+
+type CommandResult<T> = Result<T, AppError>;
+
+/// Posts due in `[from, to)` (RFC 3339 instants): the calendar's visible range.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_posts(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+) -> CommandResult<Vec<PostView>> {
+    let from = time::parse_due_time(&from, Some("UTC"))?.at;
+    let to = time::parse_due_time(&to, Some("UTC"))?.at;
+    Ok(state.store.list_posts(from, to).await?)
+}
+
+/// Drafts that have no date yet.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_drafts(state: State<'_, AppState>) -> CommandResult<Vec<PostView>> {
+    Ok(state.store.list_undated_drafts().await?)
+}
+
+/// One post.
+#[tauri::command]
+#[specta::specta]
+pub async fn get_post(state: State<'_, AppState>, id: PostId) -> CommandResult<PostView> {
+    Ok(state.store.post(id).await?)
+}
+
+/// Moves a post to an exact instant, keeping its zone.
+#[tauri::command]
+#[specta::specta]
+pub async fn reschedule_post(
+    state: State<'_, AppState>,
+    id: PostId,
+    at: String,
+) -> CommandResult<PostView> {
+    let post = state.store.post(id).await?;
+    let due = time::parse_due_time(&at, Some(&post.timezone))?;
+    Ok(state
+        .store
+        .reschedule_post(id, due, SystemClock.now())
+        .await?)
+}
+
+/// Moves a post to another day (`YYYY-MM-DD`) at the same wall-clock time in its own zone.
+#[tauri::command]
+#[specta::specta]
+pub async fn move_post_to_day(
+    state: State<'_, AppState>,
+    id: PostId,
+    date: String,
+) -> CommandResult<PostView> {
+    let day = time::parse_day(&date)?;
+    Ok(state
+        .store
+        .move_post_to_day(id, day, SystemClock.now())
+        .await?)
+}
+
+/// Every account.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_accounts(state: State<'_, AppState>) -> CommandResult<Vec<AccountView>> {
+    Ok(state.store.list_accounts().await?)
+}
+
+/// The publishing status for the banner.
+#[tauri::command]
+#[specta::specta]
+pub async fn get_status(state: State<'_, AppState>) -> CommandResult<AppStatus> {
+    status(&state).await
+}
+
+/// Pauses or resumes publishing in every Herald process.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_publishing_paused(
+    state: State<'_, AppState>,
+    paused: bool,
+) -> CommandResult<AppStatus> {
+    state.store.set_publishing_paused(paused).await?;
+    status(&state).await
+}
+
+async fn status(state: &AppState) -> CommandResult<AppStatus> {
+    let resident = running_resident(&state.data_dir);
+    let paused = state.store.publishing_paused().await?;
+    let publishing = match (&resident, paused) {
+        (None, _) => PublishingState::Stopped,
+        (Some(_), true) => PublishingState::Paused,
+        (Some(_), false) => PublishingState::Running,
+    };
+    Ok(AppStatus {
+        publishing,
+        tray_icon: resident.and_then(|r| r.tray_icon),
+        data_dir: state.data_dir.display().to_string(),
+    })
+}
