@@ -13,6 +13,9 @@ pub use other::spawn;
 
 #[cfg(target_os = "linux")]
 mod linux {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
     use ksni::menu::StandardItem;
     use ksni::{MenuItem, OfflineReason, ToolTip, TrayMethods};
 
@@ -24,6 +27,8 @@ mod linux {
     struct HeraldTray {
         commands: UnboundedSender<TrayCommand>,
         paused: bool,
+        /// Whether a tray host (StatusNotifierWatcher) currently shows the icon.
+        shown: Arc<AtomicBool>,
     }
 
     impl HeraldTray {
@@ -103,6 +108,7 @@ mod linux {
         }
 
         fn watcher_online(&self) {
+            self.shown.store(true, Ordering::SeqCst);
             self.send(TrayCommand::IconShown(true));
         }
 
@@ -111,6 +117,7 @@ mod linux {
                 ?reason,
                 "no tray host: publishing continues without an icon"
             );
+            self.shown.store(false, Ordering::SeqCst);
             self.send(TrayCommand::IconShown(false));
             // Keep the service: the host may appear later.
             true
@@ -136,14 +143,16 @@ mod linux {
 
     /// Starts the icon; `None` when there is no session bus at all (SSH, a bare server).
     pub async fn spawn(commands: UnboundedSender<TrayCommand>, paused: bool) -> Option<TrayIcon> {
+        let shown = Arc::new(AtomicBool::new(true));
         let tray = HeraldTray {
             commands: commands.clone(),
             paused,
+            shown: shown.clone(),
         };
         match tray.assume_sni_available(true).spawn().await {
             Ok(handle) => {
-                // Registration succeeded unless watcher_offline already said otherwise.
-                let _ = commands.send(TrayCommand::IconShown(true));
+                // Registration succeeded unless watcher_offline said otherwise during spawn.
+                let _ = commands.send(TrayCommand::IconShown(shown.load(Ordering::SeqCst)));
                 Some(TrayIcon { handle })
             }
             Err(err) => {
