@@ -1,0 +1,102 @@
+// Demo data for the fake backend: two accounts and a handful of posts spread over the current month.
+// `?fake=empty,stopped` etc. picks a scenario (see `demoData`).
+import { localTimeZone } from "../time";
+import type { AccountView, AppStatus, PostView, TargetStatus, TargetView } from "./types";
+import type { FakeData } from "./fake";
+
+const ACCOUNTS: AccountView[] = [
+  { id: 1, platform: "instagram", name: "@lindenbakery", status: "connected" },
+  { id: 2, platform: "facebook", name: "Linden Bakery", status: "connected" },
+];
+
+function target(accountId: number, status: TargetStatus, extra: Partial<TargetView> = {}): TargetView {
+  const account = ACCOUNTS.find((a) => a.id === accountId)!;
+  return { account_id: account.id, account_name: account.name, platform: account.platform, status, ...extra };
+}
+
+/** `day` of the month of `now` at hh:mm local time, as an RFC 3339 instant. */
+function at(now: Date, day: number, hh: number, mm: number): string {
+  return new Date(now.getFullYear(), now.getMonth(), day, hh, mm).toISOString();
+}
+
+function posts(now: Date): PostView[] {
+  const tz = localTimeZone();
+  const today = now.getDate();
+  // Days clamped into the current month so every post shows in the default month view.
+  const lastDay = new Date(now.getFullYear(), now.getMonth() + 1, 0).getDate();
+  const day = (offset: number) => Math.min(Math.max(today + offset, 1), lastDay);
+  const image = { id: 1, path: "/home/demo/Pictures/sourdough.jpg", kind: "image" as const, mime: "image/jpeg", size_bytes: 482_113 };
+  const base = { timezone: tz, kind: "post" as const, draft: false, media: [image] };
+  return [
+    {
+      ...base, id: 1, due_at: at(now, day(-6), 8, 30),
+      caption: "Fresh sourdough is out of the oven 🍞\nCome early, it goes fast.",
+      targets: [
+        target(1, "published", { permalink: "https://www.instagram.com/p/demo1/" }),
+        target(2, "published", { permalink: "https://www.facebook.com/lindenbakery/posts/1" }),
+      ],
+    },
+    {
+      ...base, id: 2, due_at: at(now, day(-3), 12, 0), kind: "reel",
+      caption: "Behind the scenes: shaping croissants",
+      targets: [
+        target(1, "failed", { error: { code: "media_rejected", message: "Instagram rejected the video: it is longer than 90 seconds." } }),
+      ],
+    },
+    {
+      ...base, id: 3, due_at: at(now, day(-1), 18, 15),
+      caption: "Weekend opening hours",
+      targets: [target(2, "missed")],
+    },
+    {
+      ...base, id: 4, due_at: at(now, day(1), 9, 0), kind: "carousel",
+      caption: "Five breads you should try this autumn\n#bakery #sourdough",
+      targets: [target(1, "scheduled"), target(2, "scheduled")],
+    },
+    {
+      ...base, id: 5, due_at: at(now, day(2), 17, 45),
+      caption: "Team introduction: meet Ana, our head baker",
+      targets: [target(2, "scheduled")],
+    },
+    {
+      ...base, id: 6, due_at: at(now, day(4), 7, 30), kind: "story",
+      caption: "",
+      targets: [target(1, "scheduled")],
+    },
+    {
+      ...base, id: 7, due_at: at(now, day(4), 15, 0),
+      caption: "Cinnamon buns are back on Saturday!",
+      timezone: "America/New_York",
+      targets: [target(1, "scheduled"), target(2, "scheduled")],
+    },
+    {
+      ...base, id: 8, due_at: at(now, day(8), 11, 0), draft: true,
+      caption: "Holiday pre-orders (draft)",
+      targets: [],
+    },
+    {
+      ...base, id: 9, due_at: null, draft: true,
+      caption: "Idea: bread-making workshop",
+      targets: [],
+    },
+  ];
+}
+
+const RUNNING: AppStatus = { publishing: "running", tray_icon: true, data_dir: "/home/demo/.local/share/herald" };
+
+/**
+ * Scenario flags (comma-separated in `?fake=`):
+ * `empty` (no accounts, no posts), `stopped`, `paused`, `notray` (no tray icon shown).
+ */
+export function demoData(now: Date, flags: string[] = []): FakeData {
+  const empty = flags.includes("empty");
+  const status: AppStatus = { ...RUNNING };
+  if (flags.includes("stopped")) status.publishing = "stopped";
+  if (flags.includes("paused")) status.publishing = "paused";
+  if (flags.includes("notray")) status.tray_icon = false;
+  return {
+    accounts: empty ? [] : ACCOUNTS,
+    posts: empty ? [] : posts(now),
+    status,
+  };
+}

@@ -1,0 +1,96 @@
+// In-memory Backend: used by unit tests and to run the UI in a plain browser (`?fake`).
+// It mimics the core's rules closely enough to exercise the UI, errors included.
+import { sameTimeOnDate } from "../time";
+import { BackendError, type AccountView, type AppStatus, type Backend, type PostView } from "./types";
+
+export interface FakeData {
+  posts: PostView[];
+  accounts: AccountView[];
+  status: AppStatus;
+}
+
+export interface FakeOptions {
+  /** The clock used to refuse moves into the past; defaults to the real one. */
+  now?: () => Date;
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function createFakeBackend(initial: FakeData, { now = () => new Date() }: FakeOptions = {}): Backend {
+  // Deep copies, so callers can't mutate our state and we can't mutate theirs.
+  const data: FakeData = structuredClone(initial);
+  const listeners = new Set<() => void>();
+  const copy = <T>(value: T): T => structuredClone(value);
+
+  function notify() {
+    for (const cb of listeners) cb();
+  }
+
+  function find(id: number): PostView {
+    const post = data.posts.find((p) => p.id === id);
+    if (!post) throw new BackendError("not_found", `Post ${id} does not exist.`);
+    return post;
+  }
+
+  function setDueAt(post: PostView, at: string): PostView {
+    if (post.targets.some((t) => t.status === "published" || t.status === "publishing")) {
+      throw new BackendError("conflict", "This post is already published and can't be moved.");
+    }
+    if (Date.parse(at) <= now().getTime()) {
+      throw new BackendError("invalid_input", "A post can't be scheduled in the past.");
+    }
+    post.due_at = at;
+    for (const t of post.targets) if (t.status === "missed" || t.status === "failed") t.status = "scheduled";
+    notify();
+    return copy(post);
+  }
+
+  return {
+    async listPosts(from, to) {
+      const start = Date.parse(from);
+      const end = Date.parse(to);
+      if (Number.isNaN(start) || Number.isNaN(end)) {
+        throw new BackendError("invalid_input", "The range must be RFC 3339 instants.");
+      }
+      return copy(
+        data.posts
+          .filter((p) => p.due_at !== null && Date.parse(p.due_at) >= start && Date.parse(p.due_at) < end)
+          .sort((a, b) => Date.parse(a.due_at!) - Date.parse(b.due_at!)),
+      );
+    },
+    async listDrafts() {
+      return copy(data.posts.filter((p) => p.draft && p.due_at === null));
+    },
+    async getPost(id) {
+      return copy(find(id));
+    },
+    async reschedule(id, at) {
+      if (Number.isNaN(Date.parse(at))) throw new BackendError("invalid_input", `"${at}" is not a valid time.`);
+      return setDueAt(find(id), new Date(at).toISOString());
+    },
+    async moveToDay(id, date) {
+      if (!DATE_RE.test(date)) throw new BackendError("invalid_input", `"${date}" is not a date (YYYY-MM-DD).`);
+      const post = find(id);
+      if (!post.due_at) throw new BackendError("invalid_input", "A draft without a time can't be moved to a day.");
+      return setDueAt(post, sameTimeOnDate(post.due_at, post.timezone, date));
+    },
+    async listAccounts() {
+      return copy(data.accounts);
+    },
+    async getStatus() {
+      return copy(data.status);
+    },
+    async setPublishingPaused(paused) {
+      // With no background process there is nothing to pause: the status stays "stopped".
+      if (data.status.publishing !== "stopped") {
+        data.status.publishing = paused ? "paused" : "running";
+        notify();
+      }
+      return copy(data.status);
+    },
+    onDataChanged(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+  };
+}

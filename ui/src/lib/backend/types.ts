@@ -1,0 +1,61 @@
+// The one interface the UI talks to. Implemented by tauri.ts (the real core)
+// and fake.ts (in-memory, for tests and for running the UI in a plain browser).
+import type { AccountView, AppError, AppStatus, PostView } from "./bindings";
+
+export type {
+  AccountView,
+  AppError,
+  AppStatus,
+  MediaView,
+  Platform,
+  PostKind,
+  PostView,
+  PublishingState,
+  TargetError,
+  TargetStatus,
+  TargetView,
+} from "./bindings";
+
+export interface Backend {
+  /** Posts whose due time is in [from, to); both RFC 3339 instants. */
+  listPosts(from: string, to: string): Promise<PostView[]>;
+  /** Drafts that have no due time yet. */
+  listDrafts(): Promise<PostView[]>;
+  getPost(id: number): Promise<PostView>;
+  /** Move a post to an exact instant (RFC 3339). */
+  reschedule(id: number, at: string): Promise<PostView>;
+  /** Move a post to another day ("YYYY-MM-DD"), keeping its time of day in its own time zone. */
+  moveToDay(id: number, date: string): Promise<PostView>;
+  listAccounts(): Promise<AccountView[]>;
+  getStatus(): Promise<AppStatus>;
+  setPublishingPaused(paused: boolean): Promise<AppStatus>;
+  /** Calls `cb` whenever posts, accounts or status change; returns an unsubscribe function. */
+  onDataChanged(cb: () => void): () => void;
+}
+
+/** Every backend method rejects with this; `message` is meant for the user. */
+export class BackendError extends Error {
+  readonly code: AppError["code"];
+
+  constructor(code: AppError["code"], message: string) {
+    super(message);
+    this.name = "BackendError";
+    this.code = code;
+  }
+}
+
+/** Turns whatever a command rejected with (an AppError, or a bare string from Tauri itself) into a BackendError. */
+export function toBackendError(error: unknown): BackendError {
+  if (error instanceof BackendError) return error;
+  if (typeof error === "object" && error !== null && typeof (error as AppError).message === "string") {
+    const { code, message } = error as AppError;
+    return new BackendError(code ?? "internal", message);
+  }
+  if (error instanceof Error) return new BackendError("internal", error.message);
+  return new BackendError("internal", String(error));
+}
+
+/** The user-facing text for any error caught in the UI. */
+export function errorMessage(error: unknown): string {
+  return toBackendError(error).message;
+}
