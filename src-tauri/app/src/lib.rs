@@ -1,13 +1,32 @@
 //! Herald's window process: a thin Tauri shell that shows the calendar. Every command is a call
 //! into `herald-core`; publishing happens in the resident process (`herald tray`), which this
 //! process starts if needed. Closing the window ends this process.
+//!
+//! A secret cannot cross IPC: every command's types must implement `specta::Type`, and
+//! `Secret` does not, so this does not compile:
+//!
+//! ```compile_fail
+//! fn ipc_type<T: specta::Type>() {}
+//! ipc_type::<herald_core::vault::Secret>();
+//! ```
+//!
+//! while the types the window does receive do:
+//!
+//! ```
+//! fn ipc_type<T: specta::Type>() {}
+//! ipc_type::<herald_core::domain::PostView>();
+//! ipc_type::<herald_desktop::AppError>();
+//! ```
 
 mod commands;
 mod error;
 mod resident;
 mod state;
 
+use std::path::PathBuf;
 use std::time::Duration;
+
+use herald_core::resident::running_resident;
 
 use herald_core::{change, logging, paths, Store};
 use serde::{Deserialize, Serialize};
@@ -88,7 +107,7 @@ pub fn run() {
             ipc.mount_events(app);
             resident::ensure_running(&data_dir);
             register_deep_links(app.handle());
-            forward_changes(app.handle().clone(), store);
+            forward_changes(app.handle().clone(), store, data_dir.clone());
             open_main_window(app.handle())?;
             Ok(())
         })
@@ -152,8 +171,23 @@ fn register_deep_links(app: &AppHandle) {
     });
 }
 
-/// Emits [`DataChanged`] whenever the database changes, whoever changed it.
-fn forward_changes(app: AppHandle, store: Store) {
+/// Emits [`DataChanged`] whenever the database changes, whoever changed it, and when the
+/// resident process starts or stops (so the banner says whether anything is publishing).
+fn forward_changes(app: AppHandle, store: Store, data_dir: PathBuf) {
+    let resident_app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut last = running_resident(&data_dir);
+        let mut ticker = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            ticker.tick().await;
+            let now = running_resident(&data_dir);
+            if now != last {
+                tracing::info!(?now, "resident process state changed");
+                last = now;
+                let _ = DataChanged.emit(&resident_app);
+            }
+        }
+    });
     tauri::async_runtime::spawn(async move {
         let mut changes = match change::watch_changes(&store, Duration::from_millis(400)).await {
             Ok(changes) => changes,

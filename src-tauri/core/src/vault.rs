@@ -20,6 +20,19 @@ pub const REDACTED: &str = "[redacted]";
 pub const DEFAULT_KEYRING_SERVICE: &str = "app.herald.desktop";
 
 /// A token, client secret or access key. Only [`Secret::expose`] reveals it.
+///
+/// It cannot be bound into SQL (no `sqlx::Encode`), so it can never reach the database:
+///
+/// ```compile_fail
+/// let secret = herald_core::vault::Secret::new("token");
+/// let _ = sqlx::query::<sqlx::Sqlite>("INSERT INTO settings VALUES ('k', ?)").bind(secret);
+/// ```
+///
+/// while the same statement with a plain string compiles:
+///
+/// ```
+/// let _ = sqlx::query::<sqlx::Sqlite>("INSERT INTO settings VALUES ('k', ?)").bind("value");
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
