@@ -10,7 +10,7 @@ PACKAGES=(
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver dbus dbus-x11 at-spi2-core
   gnome-keyring libsecret-1-dev xdg-utils desktop-file-utils dunst
-  sqlite3 imagemagick xdotool x11-utils procps
+  sqlite3 imagemagick x11-utils procps python3
 )
 
 missing=()

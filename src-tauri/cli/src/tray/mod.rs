@@ -67,7 +67,9 @@ pub async fn run() -> CoreResult<()> {
     let mut changes = changes;
     loop {
         tokio::select! {
-            command = commands.recv() => match command {
+            command = commands.recv() => {
+                tracing::info!(?command, "tray command");
+                match command {
                 Some(TrayCommand::OpenWindow) => {
                     if let Err(err) = launch::open_window() {
                         tracing::error!(%err, "cannot open the window");
@@ -85,7 +87,7 @@ pub async fn run() -> CoreResult<()> {
                     let _ = lock.set_tray_icon(shown);
                 }
                 Some(TrayCommand::Quit) | None => break,
-            },
+            }},
             Ok(()) = changes.changed() => {
                 // Another process may have paused or resumed publishing.
                 if let (Some(icon), Ok(paused)) = (&icon, store.publishing_paused().await) {

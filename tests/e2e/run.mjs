@@ -1,0 +1,487 @@
+#!/usr/bin/env node
+// Herald end-to-end tests: the real binaries under Xvfb, one D-Bus session bus, tauri-driver +
+// WebKitWebDriver for the calendar window, and a StatusNotifierWatcher of our own to drive the tray
+// the way a desktop shell does.
+//
+//   node tests/e2e/run.mjs [TARGET_DIR] [SCREENSHOTS_DIR]
+//   env: HERALD_TARGET_DIR (default: <repo>/target/debug), HERALD_E2E_SCREENSHOTS
+//        (default: <repo>/target/e2e-screenshots), HERALD_E2E_TZ (default Pacific/Auckland),
+//        HERALD_E2E_ONLY=a,b (run some cases only).
+//
+// Run outside a display/bus, it re-runs itself through run.sh (xvfb-run + dbus-run-session).
+// Prints each case's result, then alone on the last line "N passed, M failed"; exits 1 on failure.
+
+import { spawn, execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { createServer } from "node:net";
+import { randomBytes } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, "../..");
+
+// ---------------------------------------------------------------- outside the session: re-run
+if (process.env.HERALD_E2E_IN_SESSION !== "1") {
+  const child = spawn("bash", [join(HERE, "run.sh"), ...process.argv.slice(2)], { stdio: "inherit" });
+  child.on("exit", (code, sig) => process.exit(code ?? (sig ? 1 : 0)));
+} else {
+  await main();
+}
+
+async function main() {
+  const { remote } = await import("webdriverio");
+  const { waitTauriDriverReady } = (await import("@crabnebula/tauri-driver")).default;
+  const { Watcher } = await import("./lib/sni.mjs");
+  const { MARKER, ownedProcesses, isAlive, waitFor, killPids, sleep } = await import("./lib/procs.mjs");
+  const { viewableWindows, screenshotRoot, windowContrast } = await import("./lib/x11.mjs");
+  const execFileP = promisify(execFile);
+
+  const T0 = Date.now();
+  const secs = (t = T0) => ((Date.now() - t) / 1000).toFixed(1) + "s";
+  const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+  const TARGET = resolve(positional[0] || process.env.HERALD_TARGET_DIR || join(REPO, "target/debug"));
+  const SHOTS = resolve(positional[1] || process.env.HERALD_E2E_SCREENSHOTS || join(REPO, "target/e2e-screenshots"));
+  const ONLY = (process.env.HERALD_E2E_ONLY || "").split(",").map((s) => s.trim()).filter(Boolean);
+  const HERALD = join(TARGET, "herald");
+  const DESKTOP = join(TARGET, "herald-desktop");
+
+  mkdirSync(SHOTS, { recursive: true });
+  for (const f of readdirSync(SHOTS)) if (/\.(png|log|txt|html)$/.test(f) || f === "logs") rmSync(join(SHOTS, f), { recursive: true, force: true });
+
+  const RUN_ID = randomBytes(6).toString("hex");
+  const TMP = mkdtempSync(join(tmpdir(), "herald-e2e-"));
+  const DATA = join(TMP, "data");
+  mkdirSync(DATA);
+  // Every process started from here carries the marker (see lib/procs.mjs) and the private dirs.
+  const ENV = {
+    ...process.env,
+    [MARKER]: RUN_ID,
+    HERALD_DATA_DIR: DATA,
+    XDG_DATA_HOME: join(TMP, "xdg-data"),
+    XDG_CONFIG_HOME: join(TMP, "xdg-config"),
+    XDG_CACHE_HOME: join(TMP, "xdg-cache"),
+    RUST_BACKTRACE: "1",
+  };
+  delete ENV.HERALD_E2E_IN_SESSION;
+
+  const note = (s) => console.log(`  · ${s}`);
+  console.log(`Herald E2E — binaries: ${TARGET}`);
+  console.log(`screenshots and logs: ${SHOTS}`);
+  console.log(`data dir: ${DATA}   TZ=${process.env.TZ || "(system)"}   DISPLAY=${process.env.DISPLAY}   run id: ${RUN_ID}`);
+
+  // ------------------------------------------------------------------ helpers
+  const pad = (n) => String(n).padStart(2, "0");
+  const ymd = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const hm = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const rfc3339Local = (d) => {
+    const off = -d.getTimezoneOffset();
+    const sign = off >= 0 ? "+" : "-";
+    const a = Math.abs(off);
+    return `${ymd(d)}T${hm(d)}:${pad(d.getSeconds())}${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+  };
+  const withTimeout = (p, ms, what) =>
+    Promise.race([p, new Promise((_, rej) => setTimeout(() => rej(new Error(`timed out after ${ms} ms: ${what}`)), ms).unref())]);
+
+  async function cli(...args) {
+    try {
+      const { stdout } = await execFileP(HERALD, args, { env: ENV, timeout: 20000, maxBuffer: 8 << 20 });
+      return stdout;
+    } catch (e) {
+      throw new Error(`herald ${args.join(" ")} failed (code ${e.code}): ${(e.stderr || e.message).toString().trim().slice(0, 600)}`);
+    }
+  }
+  async function cliJson(...args) {
+    const out = await cli(...args);
+    try {
+      return JSON.parse(out);
+    } catch {
+      throw new Error(`herald ${args.join(" ")} printed no JSON: ${out.slice(0, 300)}`);
+    }
+  }
+  const owned = (kind) => ownedProcesses(RUN_ID).filter((p) => !kind || p.kind === kind);
+  const shot = (name) => join(SHOTS, name);
+  async function webShot(name) {
+    // Let CSS transitions/animations finish (e.g. an empty-state overlay fading out) so the picture
+    // shows what a person sees once the page is still.
+    await waitFor(
+      () => browser.execute(() => document.getAnimations().filter((a) => a.playState === "running" && a.effect?.getTiming().iterations !== Infinity).length === 0),
+      3000, "animations to finish", 100,
+    ).catch((e) => note(e.message));
+    const f = shot(name);
+    writeFileSync(f, Buffer.from(await browser.takeScreenshot(), "base64"));
+    note(`screenshot ${f}`);
+  }
+  async function screenShot(name) {
+    const f = await screenshotRoot(shot(name));
+    note(`screenshot ${f}`);
+  }
+  function logText() {
+    const dir = join(DATA, "logs");
+    if (!existsSync(dir)) return "";
+    let s = "";
+    const walk = (d) => {
+      for (const f of readdirSync(d)) {
+        const p = join(d, f);
+        if (statSync(p).isDirectory()) walk(p);
+        else s += readFileSync(p, "utf8") + "\n";
+      }
+    };
+    walk(dir);
+    return s;
+  }
+  /** The last lines of each Herald log, for a failure's context. */
+  function logTails(n) {
+    const dir = join(DATA, "logs");
+    if (!existsSync(dir)) return note(`no log folder ${dir}`);
+    for (const f of readdirSync(dir).sort()) {
+      const p = join(dir, f);
+      if (statSync(p).isDirectory()) continue;
+      const lines = readFileSync(p, "utf8").split("\n").filter(Boolean).slice(-n);
+      if (lines.length) note(`${f}:\n${lines.map((l) => `      ${l.slice(0, 240)}`).join("\n")}`);
+    }
+  }
+  const count = (hay, needle) => hay.split(needle).length - 1;
+  function freePort() {
+    return new Promise((res, rej) => {
+      const s = createServer();
+      s.unref();
+      s.on("error", rej);
+      s.listen(0, "127.0.0.1", () => {
+        const { port } = s.address();
+        s.close(() => res(port));
+      });
+    });
+  }
+  /** Where the post's element(s) are drawn: the [data-date] it sits in (DOM ancestor, else by geometry). */
+  async function locatePost(id) {
+    return browser.execute((id) => {
+      const vis = (el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.height > 0;
+      };
+      const cells = [...document.querySelectorAll("[data-date]")].filter(vis);
+      return [...document.querySelectorAll(`.herald-post[data-post-id="${id}"]`)].filter(vis).map((el) => {
+        const r = el.getBoundingClientRect();
+        const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+        let best = null, bestArea = Infinity;
+        for (const c of cells) {
+          const q = c.getBoundingClientRect();
+          if (cx >= q.left && cx <= q.right && cy >= q.top && cy <= q.bottom && q.width * q.height < bestArea) {
+            best = c.getAttribute("data-date");
+            bestArea = q.width * q.height;
+          }
+        }
+        const anc = el.parentElement && el.parentElement.closest("[data-date]");
+        return { ancestor: anc ? anc.getAttribute("data-date") : null, geometric: best, status: el.getAttribute("data-status"), text: el.textContent.trim().slice(0, 60) };
+      });
+    }, String(id));
+  }
+  const placedOn = (locs) => [...new Set(locs.map((l) => l.ancestor || l.geometric))];
+  async function waitPostOn(id, date, timeoutMs, what) {
+    let locs = [];
+    const t = Date.now();
+    await waitFor(async () => {
+      locs = await locatePost(id);
+      const on = placedOn(locs);
+      return on.length === 1 && on[0] === date;
+    }, timeoutMs, `${what} (post ${id} on ${date}; last seen on: ${JSON.stringify(placedOn(locs))})`, 200);
+    return { locs, ms: Date.now() - t };
+  }
+  async function waitRendered(win, timeoutMs) {
+    // No WebDriver on this window: wait until it is no longer a blank rectangle and two samples
+    // 400 ms apart agree (the page has settled).
+    let prev = -1;
+    return waitFor(async () => {
+      const c = await windowContrast(win.id);
+      const settled = c > 0.02 && Math.abs(c - prev) < 0.002;
+      prev = c;
+      return settled;
+    }, timeoutMs, `window ${win.id} to render`, 400).catch((e) => note(e.message));
+  }
+
+  // ------------------------------------------------------------------ state shared by the cases
+  let driver = null;
+  let browser = null;
+  let watcher = null;
+  const today = new Date();
+  const TODAY = ymd(today);
+  const due = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 2, 10, 0, 0);
+  const moved = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 5, 10, 0, 0);
+  let post = null; // the document `herald posts create` printed
+
+  // ------------------------------------------------------------------ setup
+  async function setup() {
+    for (const [what, p] of [["herald", HERALD], ["herald-desktop", DESKTOP]]) {
+      if (!existsSync(p)) throw new Error(`${what} binary not found at ${p} (build it first: cargo build --workspace)`);
+    }
+    watcher = await new Watcher({ log: () => {} }).start();
+    note(`StatusNotifierWatcher up on the session bus`);
+    const port = await freePort();
+    const nativePort = await freePort();
+    const driverLog = openSync(shot("tauri-driver.log"), "w");
+    driver = spawn(join(HERE, "node_modules/.bin/tauri-driver"), ["--port", String(port), "--native-port", String(nativePort)], {
+      env: ENV,
+      stdio: ["ignore", driverLog, driverLog],
+    });
+    driver.on("exit", (c, s) => note(`tauri-driver exited (${c ?? s})`));
+    await withTimeout(waitTauriDriverReady("127.0.0.1", port, 100), 15000, "tauri-driver to listen");
+    const t = Date.now();
+    browser = await remote({
+      hostname: "127.0.0.1",
+      port,
+      logLevel: "silent",
+      connectionRetryTimeout: 60000,
+      connectionRetryCount: 0,
+      capabilities: { "tauri:options": { application: DESKTOP }, "wdio:enforceWebDriverClassic": true },
+    });
+    note(`WebDriver session open in ${secs(t)}`);
+  }
+
+  async function ensureCalendar() {
+    await waitFor(async () => (await browser.$(`[data-date="${TODAY}"]`)).isExisting(), 30000, `the month view (cell [data-date="${TODAY}"])`, 200);
+  }
+
+  // ------------------------------------------------------------------ the cases
+  const cases = [];
+  const test = (key, name, fn) => cases.push({ key, name, fn });
+
+  test("a", "a post created with the CLI appears on the calendar, in its day cell, without a restart", async () => {
+    if (!browser) throw new Error("no WebDriver session");
+    await ensureCalendar();
+    const title = await browser.getTitle();
+    if (title !== "Herald") note(`window title is ${JSON.stringify(title)}, expected "Herald"`);
+    const status = await browser.$("#publishing-status");
+    if (await status.isExisting()) note(`#publishing-status data-state=${await status.getAttribute("data-state")}`);
+    else note(`#publishing-status not found`);
+    // Created only now, with the window open: the calendar must pick the change up by itself.
+    const at = rfc3339Local(due);
+    const t = Date.now();
+    post = await cliJson("posts", "create", "--at", at, "--caption", "E2E: two days from now at 10:00", "--json");
+    if (typeof post.id !== "number") throw new Error(`posts create --json gave no numeric id: ${JSON.stringify(post)}`);
+    if (new Date(post.due_at).getTime() !== due.getTime()) throw new Error(`posts create --at ${at} stored due_at ${post.due_at}`);
+    note(`created post ${post.id} due ${at} (due_at ${post.due_at}, timezone ${post.timezone}) in ${secs(t)}`);
+    // The contract: the calendar refreshes by itself within ~2 s of a change by another process.
+    const { locs, ms } = await waitPostOn(post.id, ymd(due), 6000, "the calendar to show the new post");
+    note(`shown on ${ymd(due)} ${ms} ms after the CLI returned (cell found ${locs[0].ancestor ? "as a DOM ancestor" : "by position"}); data-status=${locs[0].status}; text ${JSON.stringify(locs[0].text)}`);
+    await webShot("a-post-created.png");
+  });
+
+  test("b", "dragging the post three days later moves it (same time of day) — checked with herald posts show", async () => {
+    if (!browser) throw new Error("no WebDriver session");
+    if (!post) throw new Error("no post from case (a)");
+    const from = ymd(due), to = ymd(moved);
+    await waitPostOn(post.id, from, 5000, "the post before the drag");
+    const tagged = await browser.execute((date) => {
+      for (const e of document.querySelectorAll("[data-e2e-drop]")) e.removeAttribute("data-e2e-drop");
+      let best = null, area = 0;
+      for (const el of document.querySelectorAll(`[data-date="${date}"]`)) {
+        const r = el.getBoundingClientRect();
+        if (r.width * r.height > area) (best = el), (area = r.width * r.height);
+      }
+      if (best) best.setAttribute("data-e2e-drop", "1");
+      return !!best;
+    }, to);
+    if (!tagged) throw new Error(`no day cell [data-date="${to}"] on screen`);
+    const src = await browser.$(`.herald-post[data-post-id="${post.id}"]`);
+    const dst = await browser.$('[data-e2e-drop="1"]');
+    const t = Date.now();
+    // The sequence that passed 10/10 in build-notes: press on the event, wiggle, glide to the cell, release.
+    await browser
+      .action("pointer", { parameters: { pointerType: "mouse" } })
+      .move({ origin: src, x: 0, y: 0 })
+      .down({ button: 0 })
+      .move({ origin: "pointer", x: 3, y: 3, duration: 100 })
+      .move({ origin: "pointer", x: 3, y: 3, duration: 100 })
+      .move({ origin: "pointer", x: 3, y: 3, duration: 100 })
+      .move({ origin: dst, x: 0, y: 0, duration: 300 })
+      .up({ button: 0 })
+      .perform();
+    note(`drag ${from} → ${to} performed in ${secs(t)}`);
+    let doc = null;
+    await waitFor(async () => {
+      doc = await cliJson("posts", "show", String(post.id), "--json");
+      return new Date(doc.due_at).getTime() !== due.getTime();
+    }, 10000, `posts show ${post.id} to report a due_at other than ${post.due_at}`, 300);
+    const got = new Date(doc.due_at);
+    note(`posts show: due_at ${post.due_at} → ${doc.due_at} (local ${ymd(got)} ${hm(got)}), ${secs(t)} after the drag began`);
+    if (ymd(got) !== to || hm(got) !== hm(due)) throw new Error(`due_at is ${doc.due_at} = local ${ymd(got)} ${hm(got)}; expected ${to} ${hm(due)}`);
+    await waitPostOn(post.id, to, 5000, "the calendar to show the post on its new day");
+    await webShot("b-post-dragged.png");
+  });
+
+  test("c", "closing the window ends herald-desktop, the tray stays; the tray's Open Herald (over D-Bus) brings it back", async () => {
+    if (!browser) throw new Error("no WebDriver session");
+    const desktops = owned("herald-desktop");
+    if (desktops.length !== 1) throw new Error(`expected one herald-desktop process, found ${desktops.length}`);
+    const first = desktops[0].pid;
+    const tray = (await waitFor(() => owned("herald tray")[0], 10000, "herald-desktop to start `herald tray`")).pid;
+    note(`herald-desktop pid ${first}; herald tray pid ${tray}`);
+    // Close the window as the user does: its close button makes the window manager send
+    // WM_DELETE_WINDOW, which we send ourselves (there is no window manager under Xvfb). The WebDriver
+    // session stays open meanwhile, so the exit is the app's own doing: WebDriver's Close Window
+    // would end the session and WebKitWebDriver would then stop the app itself.
+    const wins0 = await viewableWindows("Herald");
+    if (wins0.length !== 1) throw new Error(`expected one viewable "Herald" window, found ${wins0.length}`);
+    const t = Date.now();
+    await execFileP("/usr/bin/python3", [join(HERE, "lib/wm-close.py"), wins0[0].id], { timeout: 10000 });
+    let exited = true;
+    await waitFor(() => !isAlive(first), 10000, "herald-desktop to exit").catch(() => (exited = false));
+    const exitMs = Date.now() - t;
+    const helpers = () => owned().filter((p) => /^(herald-desktop|WebKit(Web|Network)Process)$/.test(p.kind) && p.ppid !== tray);
+    if (exited) await waitFor(() => helpers().length === 0, 5000, "WebKit helpers to exit").catch(() => {});
+    const left = helpers().map((p) => `${p.kind} ${p.pid}`);
+    try {
+      await withTimeout(browser.deleteSession(), 10000, "deleteSession");
+    } catch {}
+    browser = null;
+    if (!exited) throw new Error(`herald-desktop (pid ${first}) still runs 10 s after its window was asked to close (WM_DELETE_WINDOW)`);
+    note(`herald-desktop exited ${exitMs} ms after the close request`);
+    if (left.length) throw new Error(`the window's processes outlived it by 5 s: ${left.join(", ")}`);
+    if (!isAlive(tray)) throw new Error(`herald tray (pid ${tray}) ended with the window`);
+    if (owned("herald-desktop").length) throw new Error(`a herald-desktop process still runs: ${owned("herald-desktop").map((p) => p.pid)}`);
+
+    // The desktop shell's part: the item registered with our watcher; read its menu and click it.
+    const item = await watcher.waitForItem(10000);
+    const { root } = await watcher.getMenu(item);
+    const labels = Watcher.flatten(root).map((e) => e.label);
+    note(`tray item ${item.busName}${item.path}; menu: ${labels.map((l) => JSON.stringify(l)).join(", ")}`);
+    for (const want of ["Open Herald", "Quit Herald"]) if (!labels.includes(want)) note(`menu lacks ${JSON.stringify(want)}`);
+    if (!labels.includes("Pause publishing") && !labels.includes("Resume publishing")) note(`menu lacks "Pause publishing"/"Resume publishing"`);
+    const t2 = Date.now();
+    await watcher.clickMenu(item, "Open Herald");
+    const again = await waitFor(() => owned("herald-desktop").find((p) => p.pid !== first), 15000, "Open Herald to start herald-desktop");
+    const wins = await waitFor(async () => {
+      const w = await viewableWindows("Herald");
+      return w.length ? w : null;
+    }, 30000, `a viewable X window named "Herald"`, 250);
+    note(`new herald-desktop pid ${again.pid} (parent ${again.ppid}${again.ppid === tray ? " = the tray" : ""}); window ${wins[0].id} ${wins[0].geometry} mapped ${secs(t2)} after the click`);
+    await waitRendered(wins[0], 15000);
+    await screenShot("c-reopened-from-tray.png");
+    if (!isAlive(tray)) throw new Error(`herald tray (pid ${tray}) is gone`);
+    await waitFor(() => owned("herald tray").length === 1, 5000, "exactly one herald tray process").catch(() => {
+      throw new Error(`herald tray processes: ${owned("herald tray").map((p) => p.pid).join(", ")} (the lock should keep one)`);
+    });
+  });
+
+  test("d", "a second herald-desktop exits at once (code 0); the first window stays the only one and logs `second instance`", async () => {
+    let first = owned("herald-desktop");
+    if (first.length === 0) {
+      note("no window from case (c): starting herald-desktop");
+      const out = openSync(shot("d-first-instance.log"), "w");
+      const p = spawn(DESKTOP, [], { env: ENV, stdio: ["ignore", out, out] });
+      p.unref();
+      await waitFor(async () => (await viewableWindows("Herald")).length > 0, 30000, `the first window`, 250);
+      first = owned("herald-desktop");
+    }
+    if (first.length !== 1) throw new Error(`expected one herald-desktop before the test, found ${first.map((p) => p.pid).join(", ")}`);
+    const firstPid = first[0].pid;
+    const win = (await viewableWindows("Herald"))[0];
+    if (win) await waitRendered(win, 15000);
+    const before = count(logText(), "second instance");
+    const out = openSync(shot("d-second-instance.log"), "w");
+    const t = Date.now();
+    const second = spawn(DESKTOP, [], { env: ENV, stdio: ["ignore", out, out] });
+    const result = await new Promise((res) => {
+      const timer = setTimeout(() => res(null), 5000);
+      second.on("exit", (code, signal) => {
+        clearTimeout(timer);
+        res({ code, signal, ms: Date.now() - t });
+      });
+    });
+    if (!result) {
+      await killPids([second.pid], 1000);
+      throw new Error(`the second herald-desktop (pid ${second.pid}) still ran after 5 s`);
+    }
+    note(`second instance (pid ${second.pid}) exited in ${result.ms} ms with code ${result.code}${result.signal ? ` signal ${result.signal}` : ""}`);
+    if (result.code !== 0) throw new Error(`second instance exit code ${result.code} (signal ${result.signal}); output in ${shot("d-second-instance.log")}`);
+    if (!isAlive(firstPid)) throw new Error(`the first herald-desktop (pid ${firstPid}) ended`);
+    const desktops = owned("herald-desktop").map((p) => p.pid);
+    if (desktops.length !== 1) throw new Error(`herald-desktop processes now: ${desktops.join(", ")}`);
+    const wins = await viewableWindows("Herald");
+    if (wins.length !== 1) throw new Error(`${wins.length} viewable windows named "Herald": ${wins.map((w) => w.id).join(", ")}`);
+    await waitFor(() => count(logText(), "second instance") > before, 5000, `a new "second instance" line in ${join(DATA, "logs")}`);
+    const line = logText().split("\n").filter((l) => l.includes("second instance")).pop();
+    note(`first logged: ${line.trim().slice(0, 160)}`);
+    await screenShot("d-second-instance.png");
+  });
+
+  // ------------------------------------------------------------------ run
+  let passed = 0, failed = 0;
+  const watchdog = setTimeout(() => {
+    console.log("FAIL suite: global timeout (170 s)");
+    cleanup().finally(() => {
+      console.log(`${passed} passed, ${failed + 1} failed`);
+      process.exit(1);
+    });
+  }, 170000);
+  let cleaned = false;
+  async function cleanup() {
+    if (cleaned) return;
+    cleaned = true;
+    // Quit through the tray menu, as a user would; whatever remains is killed by pid below.
+    try {
+      const item = [...(watcher?.items.values() || [])][0];
+      if (item) {
+        await withTimeout(watcher.clickMenu(item, "Quit Herald"), 3000, "Quit Herald").catch(() => {});
+        const ok = await waitFor(() => owned("herald tray").length === 0, 5000, "tray to quit").then(() => true, () => false);
+        note(`tray ${ok ? "quit through its menu" : "did not quit within 5 s of Quit Herald"}`);
+      }
+    } catch {}
+    if (browser) await withTimeout(browser.deleteSession(), 5000, "deleteSession").catch(() => {});
+    browser = null;
+    const rest = ownedProcesses(RUN_ID);
+    if (rest.length) note(`stopping ${rest.map((p) => `${p.kind} ${p.pid}`).join(", ")}`);
+    await killPids(rest.map((p) => p.pid));
+    if (driver && isAlive(driver.pid)) await killPids([driver.pid]);
+    await watcher?.stop().catch(() => {});
+    try {
+      if (existsSync(join(DATA, "logs"))) cpSync(join(DATA, "logs"), join(SHOTS, "logs"), { recursive: true });
+    } catch {}
+    if (!process.env.HERALD_E2E_KEEP) rmSync(TMP, { recursive: true, force: true });
+  }
+
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.on(sig, () => {
+      console.log(`interrupted (${sig}): cleaning up`);
+      cleanup().finally(() => {
+        console.log(`${passed} passed, ${failed + 1} failed`);
+        process.exit(1);
+      });
+    });
+  }
+  let setupError = null;
+  try {
+    await setup();
+  } catch (e) {
+    setupError = e;
+    console.log(`setup failed: ${e.message}`);
+  }
+  for (const c of cases) {
+    if (ONLY.length && !ONLY.includes(c.key)) continue;
+    console.log(`(${c.key}) ${c.name}`);
+    const t = Date.now();
+    try {
+      if (setupError && c.key !== "d") throw new Error(`setup failed: ${setupError.message}`);
+      await withTimeout(c.fn(), 60000, `case (${c.key})`);
+      passed++;
+      console.log(`PASS (${c.key}) ${secs(t)}`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL (${c.key}) ${secs(t)}: ${e.message}`);
+      logTails(4);
+      if (browser) {
+        await webShot(`${c.key}-failure.png`).catch(() => {});
+        await browser.getPageSource().then((h) => writeFileSync(shot(`${c.key}-failure.html`), h), () => {});
+      }
+      else await screenShot(`${c.key}-failure.png`).catch(() => {});
+    }
+  }
+  await cleanup();
+  clearTimeout(watchdog);
+  console.log(`total ${secs()}; screenshots in ${SHOTS}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
