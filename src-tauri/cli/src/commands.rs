@@ -4,10 +4,11 @@ use std::io::Read;
 use std::sync::Arc;
 
 use herald_core::posts::NewPost;
-use herald_core::scheduler::{NoPlatformClients, Scheduler};
+use herald_core::scheduler::Scheduler;
 use herald_core::time::{self, Clock, SystemClock};
-use herald_core::vault::{KeyringVault, Secret};
+use herald_core::vault::{KeyringVault, Secret, Vault};
 use herald_core::{logging, CoreError, CoreResult};
+use herald_platforms::{Endpoints, PlatformPublisher};
 use jiff::Timestamp;
 
 use crate::args::{AccountsCommand, AppsCommand, Cli, Command, PostsCommand};
@@ -68,14 +69,24 @@ async fn accounts(ctx: &Context, command: AccountsCommand) -> CoreResult<()> {
         AccountsCommand::Import {
             platform,
             token_file,
-            ..
+            json,
         } => {
-            // The file is checked now so a mistake is reported before anything else.
-            herald_platforms::TokenFile::read(&token_file)?;
-            Err(CoreError::Unavailable(format!(
-                "importing {platform} accounts is not available in this version of Herald yet; \
-                 the token file is valid and nothing was changed"
-            )))
+            let vault: Arc<dyn Vault> = Arc::new(KeyringVault::from_env());
+            let accounts = herald_platforms::import::import_accounts(
+                &ctx.store,
+                vault,
+                &Endpoints::from_env(),
+                platform,
+                &token_file,
+                SystemClock.now(),
+            )
+            .await?;
+            if json.json {
+                output::json(&accounts)
+            } else {
+                output::accounts(&accounts);
+                Ok(())
+            }
         }
         AccountsCommand::Disconnect { account_id } => {
             let vault = KeyringVault::from_env();
@@ -158,7 +169,7 @@ async fn posts(ctx: &Context, command: PostsCommand, now: Timestamp) -> CoreResu
 async fn run_scheduler(ctx: &Context, until_idle: bool) -> CoreResult<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let owner = format!("herald-run-{}", std::process::id());
-    let scheduler = Scheduler::new(ctx.store.clone(), NoPlatformClients, clock, owner);
+    let scheduler = Scheduler::new(ctx.store.clone(), platform_publisher(), clock, owner);
     if until_idle {
         let handled = scheduler.run_until_idle().await?;
         eprintln!("Handled {handled} due target(s).");
@@ -173,6 +184,12 @@ async fn run_scheduler(ctx: &Context, until_idle: bool) -> CoreResult<()> {
     });
     eprintln!("Herald is publishing; press Ctrl+C to stop.");
     scheduler.run(changes, stopped).await
+}
+
+/// The publisher for every platform, with tokens from the OS keyring and base URLs from the
+/// environment.
+pub fn platform_publisher() -> PlatformPublisher {
+    PlatformPublisher::new(&Endpoints::from_env(), Arc::new(KeyringVault::from_env()))
 }
 
 fn print_post(post: &herald_core::domain::PostView, json: bool) -> CoreResult<()> {

@@ -73,6 +73,15 @@ impl Store {
         self.account(id).await
     }
 
+    /// Sets an account's status (e.g. *needs reconnect* after the platform refused its token).
+    pub async fn set_account_status(&self, id: AccountId, status: AccountStatus) -> CoreResult<()> {
+        let status = status.as_str();
+        sqlx::query!("UPDATE accounts SET status = ? WHERE id = ?", status, id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     /// Disconnects an account: deletes its keyring entries and marks it disconnected, so its
     /// scheduled targets never publish. Its posts are kept.
     pub async fn disconnect_account(&self, id: AccountId, vault: &dyn Vault) -> CoreResult<()> {

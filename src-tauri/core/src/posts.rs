@@ -235,9 +235,28 @@ impl Store {
         )
         .execute(&mut *tx)
         .await?;
+        // A post the platform already holds for the old time is cancelled there first (by the
+        // scheduler, which retries); until then this target cannot be published again.
         sqlx::query!(
-            "UPDATE targets SET status = 'scheduled', error_code = NULL, error_message = NULL, updated_at = ?
-             WHERE post_id = ? AND status IN ('failed', 'missed')",
+            "INSERT INTO remote_changes (account_id, target_id, remote_id, action, created_at)
+             SELECT account_id, id, remote_id, 'delete', ? FROM targets
+             WHERE post_id = ? AND handed_off = 1 AND status = 'scheduled' AND remote_id IS NOT NULL",
+            now_s,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "UPDATE targets SET handed_off = 0, remote_id = NULL, progress = NULL
+             WHERE post_id = ? AND handed_off = 1 AND status = 'scheduled'",
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "UPDATE targets SET status = 'scheduled', error_code = NULL, error_message = NULL,
+                    attempts = 0, next_attempt_at = NULL, updated_at = ?
+             WHERE post_id = ? AND status IN ('scheduled', 'failed', 'missed')",
             now_s,
             id
         )
@@ -286,9 +305,22 @@ impl Store {
                 "post {id} is being published right now; wait until it finishes"
             )));
         }
+        let now_s = time::to_epoch(jiff::Timestamp::now());
+        let mut tx = self.pool().begin().await?;
+        // Posts the platform holds for later are cancelled there by the scheduler.
+        sqlx::query!(
+            "INSERT INTO remote_changes (account_id, target_id, remote_id, action, created_at)
+             SELECT account_id, id, remote_id, 'delete', ? FROM targets
+             WHERE post_id = ? AND handed_off = 1 AND status = 'scheduled' AND remote_id IS NOT NULL",
+            now_s,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
         sqlx::query!("DELETE FROM posts WHERE id = ?", id)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 

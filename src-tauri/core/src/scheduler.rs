@@ -1,17 +1,20 @@
 //! The scheduler (DESIGN.md §4): wakes at the next due time or every 30 s, compares against the
 //! wall clock (tokio's timers stop during suspend), marks posts overdue past the grace window as
-//! missed, and hands due targets to a [`Publisher`] after claiming them in the database, so two
-//! processes never publish the same target.
+//! missed, applies pending changes at the platforms, then claims due targets in the database —
+//! so two processes never publish the same target — and hands each to the [`Publisher`].
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{mpsc, watch};
 
-use crate::domain::{AccountId, Platform, PostId, TargetStatus};
+use crate::domain::{AccountId, Platform, PostId};
 use crate::error::CoreResult;
+use crate::publish::{
+    backoff, epoch_after, CancelOutcome, Progress, PublishFailure, PublishJob, PublishMode,
+    PublishOutcome, Publisher, Retry,
+};
 use crate::store::Store;
 use crate::time::{self, Clock};
 
@@ -20,59 +23,48 @@ pub const MAX_SLEEP: Duration = Duration::from_secs(30);
 /// A wall-clock jump this much larger than the monotonic time slept means suspend or a clock
 /// change: rescan at once.
 const CLOCK_JUMP: Duration = Duration::from_secs(10);
-/// How long a claim on a target lasts before another process may take it over.
-const LEASE: SignedDuration = SignedDuration::from_mins(10);
+/// How long a claim lasts; it is renewed while the publisher works, and another process may
+/// take the target over once it lapses (its owner died).
+const LEASE: Duration = Duration::from_secs(120);
+/// Attempts before a transient failure becomes final.
+pub const MAX_ATTEMPTS: i64 = 5;
 
-/// A target whose time has come.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DueTarget {
-    pub target_id: i64,
-    pub post_id: PostId,
-    pub account_id: AccountId,
-    pub platform: Platform,
-    pub due_at: Timestamp,
-}
-
-/// How publishing one target ended.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PublishOutcome {
-    Published { permalink: Option<String> },
-    Failed { code: String, message: String },
-}
-
-/// Something that publishes a claimed target to its platform.
-pub trait Publisher: Send + Sync + 'static {
-    /// Publishes one target; called only after the target was claimed.
-    fn publish(&self, target: &DueTarget) -> impl Future<Output = PublishOutcome> + Send;
-}
-
-/// The publisher of a build without platform clients: every target fails with a clear reason
-/// and stays retryable.
+/// The publisher of a build without platform clients: every target fails with a clear reason.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoPlatformClients;
 
 impl Publisher for NoPlatformClients {
-    async fn publish(&self, target: &DueTarget) -> PublishOutcome {
-        PublishOutcome::Failed {
+    async fn publish(&self, job: &PublishJob, _progress: &Progress) -> PublishOutcome {
+        PublishOutcome::Failed(PublishFailure {
             code: "platform_unavailable".to_owned(),
             message: format!(
                 "This version of Herald cannot publish to {} yet. The post is kept: reschedule \
                  it once {} publishing is available.",
-                target.platform, target.platform
+                job.platform, job.platform
             ),
-        }
+            retry: Retry::Never,
+        })
     }
+}
+
+/// A target claimed by this process, as the resident process reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetRef {
+    pub target_id: i64,
+    pub post_id: PostId,
+    pub account_id: AccountId,
+    pub platform: Platform,
 }
 
 /// What the scheduler tells the resident process (for notifications).
 #[derive(Debug, Clone, PartialEq)]
 pub enum SchedulerEvent {
     Published {
-        target: DueTarget,
+        target: TargetRef,
         permalink: Option<String>,
     },
     Failed {
-        target: DueTarget,
+        target: TargetRef,
         code: String,
         message: String,
     },
@@ -112,8 +104,9 @@ impl<P: Publisher> Scheduler<P> {
         self
     }
 
-    /// One pass: marks missed targets, then claims and publishes the due ones (unless paused).
-    /// Returns how many targets were handed to the publisher.
+    /// One pass: marks missed targets, applies pending platform changes, then claims and
+    /// publishes every target that is due (unless publishing is paused). Returns how many targets
+    /// were handed to the publisher.
     pub async fn tick(&self) -> CoreResult<usize> {
         if self.store.publishing_paused().await? {
             return Ok(0);
@@ -128,43 +121,51 @@ impl<P: Publisher> Scheduler<P> {
             );
             self.emit(SchedulerEvent::Missed { count: missed });
         }
-        let due = self
+        self.apply_remote_changes().await?;
+
+        let lease_until = epoch_after(now, LEASE);
+        let mut claimed = self
             .store
-            .claim_due_targets(now, &self.owner, now + LEASE)
+            .claim_due_targets(now, &self.owner, lease_until)
             .await?;
-        for target in &due {
-            tracing::info!(target = target.target_id, post = target.post_id, platform = %target.platform, "publishing");
-            let outcome = self.publisher.publish(target).await;
-            self.store
-                .finish_target(target.target_id, &outcome, self.clock.now())
-                .await?;
-            self.emit(match outcome {
-                PublishOutcome::Published { permalink } => SchedulerEvent::Published {
-                    target: target.clone(),
-                    permalink,
-                },
-                PublishOutcome::Failed { code, message } => {
-                    tracing::warn!(target = target.target_id, %code, %message, "publishing failed");
-                    SchedulerEvent::Failed {
-                        target: target.clone(),
-                        code,
-                        message,
-                    }
-                }
-            });
+        for platform in Platform::ALL {
+            if let Some((earliest, latest)) = self.publisher.handoff_window(*platform) {
+                let from = now + earliest;
+                let to = now + latest;
+                claimed.extend(
+                    self.store
+                        .claim_handoff_targets(*platform, from, to, now, &self.owner, lease_until)
+                        .await?,
+                );
+            }
         }
-        Ok(due.len())
+        for target_id in &claimed {
+            self.run_one(*target_id).await?;
+        }
+        Ok(claimed.len())
     }
 
-    /// Publishes everything due now, then returns (`herald run --until-idle`).
+    /// Publishes everything due now and waits for retries in progress to settle, then returns
+    /// (`herald run --until-idle`). Targets handed to a platform's own scheduler count as settled.
     pub async fn run_until_idle(&self) -> CoreResult<usize> {
         let mut total = 0;
         loop {
             let handled = self.tick().await?;
-            if handled == 0 {
-                return Ok(total);
-            }
             total += handled;
+            if handled > 0 {
+                continue;
+            }
+            let now = self.clock.now();
+            match self.store.next_in_flight_at(now).await? {
+                Some(next) => {
+                    // Poll at least every second: another process may settle its targets first.
+                    let wait = Duration::try_from(next.duration_since(now))
+                        .unwrap_or(Duration::ZERO)
+                        .clamp(Duration::from_millis(50), Duration::from_secs(1));
+                    tokio::time::sleep(wait).await;
+                }
+                None => return Ok(total),
+            }
         }
     }
 
@@ -179,7 +180,7 @@ impl<P: Publisher> Scheduler<P> {
             if let Err(err) = self.tick().await {
                 tracing::error!(%err, "scheduler pass failed; retrying on the next wake");
             }
-            let wait = self.time_to_next_due().await.unwrap_or(MAX_SLEEP);
+            let wait = self.time_to_next_wake().await;
             let (wall_before, mono_before) = (self.clock.now(), Instant::now());
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
@@ -198,11 +199,85 @@ impl<P: Publisher> Scheduler<P> {
         }
     }
 
-    async fn time_to_next_due(&self) -> Option<Duration> {
-        let next = self.store.next_due_at().await.ok().flatten()?;
-        let until = next.duration_since(self.clock.now());
-        let until = Duration::try_from(until).unwrap_or(Duration::ZERO);
-        Some(until.min(MAX_SLEEP))
+    /// Publishes one claimed target, renewing its lease while the publisher works.
+    async fn run_one(&self, target_id: i64) -> CoreResult<()> {
+        let now = self.clock.now();
+        let Some(job) = self.store.publish_job(target_id, now).await? else {
+            return Ok(());
+        };
+        let attempt = self
+            .store
+            .start_attempt(target_id, &self.owner, now)
+            .await?;
+        tracing::info!(target = target_id, post = job.post.id, platform = %job.platform, mode = ?job.mode, "publishing");
+        let progress = Progress::new(self.store.clone(), target_id);
+        let publish = self.publisher.publish(&job, &progress);
+        tokio::pin!(publish);
+        let mut renew = tokio::time::interval(LEASE / 3);
+        renew.tick().await;
+        let outcome = loop {
+            tokio::select! {
+                outcome = &mut publish => break outcome,
+                _ = renew.tick() => {
+                    let until = epoch_after(self.clock.now(), LEASE);
+                    self.store.renew_lease(target_id, &self.owner, until).await?;
+                }
+            }
+        };
+        let target = TargetRef {
+            target_id,
+            post_id: job.post.id,
+            account_id: job.account_id,
+            platform: job.platform,
+        };
+        let settled = self
+            .store
+            .finish_target(target_id, attempt, &outcome, self.clock.now())
+            .await?;
+        match (outcome, settled) {
+            (PublishOutcome::Published { permalink, .. }, _) => {
+                tracing::info!(target = target_id, ?permalink, "published");
+                self.emit(SchedulerEvent::Published { target, permalink });
+            }
+            (PublishOutcome::Failed(failure), TargetSettled::Failed) => {
+                tracing::warn!(target = target_id, code = %failure.code, message = %failure.message, "publishing failed");
+                self.emit(SchedulerEvent::Failed {
+                    target,
+                    code: failure.code,
+                    message: failure.message,
+                });
+            }
+            (PublishOutcome::Failed(failure), _) => {
+                tracing::info!(target = target_id, code = %failure.code, "transient failure; will retry");
+            }
+            (other, _) => tracing::info!(target = target_id, outcome = ?other, "attempt finished"),
+        }
+        Ok(())
+    }
+
+    /// Cancels at the platforms the posts that were moved or deleted after being handed over.
+    async fn apply_remote_changes(&self) -> CoreResult<()> {
+        for change in self.store.pending_remote_changes(self.clock.now()).await? {
+            let outcome = self
+                .publisher
+                .cancel_handoff(change.account_id, change.platform, &change.remote_id)
+                .await;
+            tracing::info!(remote = %change.remote_id, ?outcome, "cancelled a handed-off post");
+            self.store
+                .finish_remote_change(&change, &outcome, self.clock.now())
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn time_to_next_wake(&self) -> Duration {
+        let now = self.clock.now();
+        match self.store.next_unsettled_at(now).await {
+            Ok(Some(next)) => Duration::try_from(next.duration_since(now))
+                .unwrap_or(Duration::ZERO)
+                .min(MAX_SLEEP),
+            _ => MAX_SLEEP,
+        }
     }
 
     fn emit(&self, event: SchedulerEvent) {
@@ -212,25 +287,33 @@ impl<P: Publisher> Scheduler<P> {
     }
 }
 
-impl Store {
-    /// The earliest due time of a scheduled target.
-    pub async fn next_due_at(&self) -> CoreResult<Option<Timestamp>> {
-        let next = sqlx::query_scalar!(
-            r#"SELECT min(p.due_at) AS "due_at: i64" FROM targets t JOIN posts p ON p.id = t.post_id
-               WHERE t.status = 'scheduled'"#
-        )
-        .fetch_one(self.pool())
-        .await?;
-        next.map(time::from_epoch).transpose()
-    }
+/// Where a target ended after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetSettled {
+    Published,
+    /// Back to `scheduled`: handed over, waiting to be verified, or waiting for a retry.
+    Waiting,
+    Failed,
+}
 
-    /// Marks scheduled targets overdue past the grace window as missed; returns how many.
+/// A change still to be made at a platform.
+#[derive(Debug, Clone)]
+pub struct RemoteChange {
+    pub id: i64,
+    pub account_id: AccountId,
+    pub platform: Platform,
+    pub remote_id: String,
+    pub target_id: Option<i64>,
+}
+
+impl Store {
+    /// Marks never-attempted scheduled targets overdue past the grace window as missed.
     pub async fn mark_missed(&self, now: Timestamp, grace: SignedDuration) -> CoreResult<usize> {
         let cutoff = time::to_epoch(now) - grace.as_secs();
         let now_s = time::to_epoch(now);
         let result = sqlx::query!(
             "UPDATE targets SET status = 'missed', updated_at = ?
-             WHERE status = 'scheduled'
+             WHERE status = 'scheduled' AND attempts = 0 AND handed_off = 0
                AND post_id IN (SELECT id FROM posts WHERE due_at < ? AND draft = 0)",
             now_s,
             cutoff
@@ -240,87 +323,376 @@ impl Store {
         Ok(result.rows_affected() as usize)
     }
 
-    /// Claims every due, scheduled target of a connected account for `owner`, in one
-    /// transaction; a target claimed by someone else is not returned.
+    /// Claims, in one statement, every target of a connected account that is due (or waiting to
+    /// be verified after a hand-over, or whose retry time came) and every target whose previous
+    /// owner's lease lapsed. A target claimed by someone else is not returned.
     pub async fn claim_due_targets(
         &self,
         now: Timestamp,
         owner: &str,
-        lease_until: Timestamp,
-    ) -> CoreResult<Vec<DueTarget>> {
+        lease_until: i64,
+    ) -> CoreResult<Vec<i64>> {
         let now_s = time::to_epoch(now);
-        let lease_s = time::to_epoch(lease_until);
-        let publishing = TargetStatus::Publishing.as_str();
-        let mut tx = self.pool().begin().await?;
-        let rows = sqlx::query!(
-            r#"UPDATE targets SET status = ?, lease_owner = ?, lease_expires_at = ?, updated_at = ?
-               WHERE status = 'scheduled'
-                 AND post_id IN (SELECT id FROM posts WHERE due_at <= ? AND draft = 0)
-                 AND account_id IN (SELECT id FROM accounts WHERE status = 'connected')
-               RETURNING id AS "id!", post_id, account_id"#,
-            publishing,
+        let ids = sqlx::query_scalar!(
+            r#"UPDATE targets SET status = 'publishing', lease_owner = ?, lease_expires_at = ?, updated_at = ?
+               WHERE id IN (
+                 SELECT t.id FROM targets t
+                   JOIN posts p ON p.id = t.post_id
+                   JOIN accounts a ON a.id = t.account_id
+                 WHERE p.draft = 0 AND a.status = 'connected'
+                   AND t.id NOT IN (SELECT target_id FROM remote_changes WHERE target_id IS NOT NULL)
+                   AND ((t.status = 'scheduled' AND p.due_at <= ?
+                         AND (t.next_attempt_at IS NULL OR t.next_attempt_at <= ?))
+                        OR (t.status = 'publishing' AND t.lease_expires_at < ?)))
+               RETURNING id AS "id!""#,
             owner,
-            lease_s,
+            lease_until,
+            now_s,
+            now_s,
             now_s,
             now_s
         )
-        .fetch_all(&mut *tx)
+        .fetch_all(self.pool())
         .await?;
-        let mut due = Vec::with_capacity(rows.len());
-        for row in rows {
-            let info = sqlx::query!(
-                r#"SELECT a.platform, p.due_at AS "due_at!" FROM accounts a, posts p
-                   WHERE a.id = ? AND p.id = ?"#,
-                row.account_id,
-                row.post_id
-            )
-            .fetch_one(&mut *tx)
-            .await?;
-            due.push(DueTarget {
-                target_id: row.id,
-                post_id: row.post_id,
-                account_id: row.account_id,
-                platform: info.platform.parse()?,
-                due_at: time::from_epoch(info.due_at)?,
-            });
-        }
-        tx.commit().await?;
-        Ok(due)
+        Ok(ids)
     }
 
-    /// Records how publishing a claimed target ended and releases the claim.
-    pub async fn finish_target(
+    /// Claims targets on `platform` due within `[from, to]` that can be handed to the platform's
+    /// own scheduler.
+    pub async fn claim_handoff_targets(
+        &self,
+        platform: Platform,
+        from: Timestamp,
+        to: Timestamp,
+        now: Timestamp,
+        owner: &str,
+        lease_until: i64,
+    ) -> CoreResult<Vec<i64>> {
+        let (from_s, to_s, now_s) = (
+            time::to_epoch(from),
+            time::to_epoch(to),
+            time::to_epoch(now),
+        );
+        let platform = platform.as_str();
+        let ids = sqlx::query_scalar!(
+            r#"UPDATE targets SET status = 'publishing', lease_owner = ?, lease_expires_at = ?, updated_at = ?
+               WHERE id IN (
+                 SELECT t.id FROM targets t
+                   JOIN posts p ON p.id = t.post_id
+                   JOIN accounts a ON a.id = t.account_id
+                 WHERE p.draft = 0 AND a.status = 'connected' AND a.platform = ?
+                   AND t.status = 'scheduled' AND t.handed_off = 0
+                   AND t.id NOT IN (SELECT target_id FROM remote_changes WHERE target_id IS NOT NULL)
+                   AND p.due_at BETWEEN ? AND ?
+                   AND (t.next_attempt_at IS NULL OR t.next_attempt_at <= ?))
+               RETURNING id AS "id!""#,
+            owner,
+            lease_until,
+            now_s,
+            platform,
+            from_s,
+            to_s,
+            now_s
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(ids)
+    }
+
+    /// Extends this owner's claim on a target.
+    pub async fn renew_lease(&self, target_id: i64, owner: &str, until: i64) -> CoreResult<()> {
+        sqlx::query!(
+            "UPDATE targets SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'publishing'",
+            until,
+            target_id,
+            owner
+        )
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Everything the publisher needs for a claimed target.
+    pub async fn publish_job(
         &self,
         target_id: i64,
-        outcome: &PublishOutcome,
         now: Timestamp,
-    ) -> CoreResult<()> {
-        let now_s = time::to_epoch(now);
-        let (status, permalink, code, message) = match outcome {
-            PublishOutcome::Published { permalink } => {
-                (TargetStatus::Published, permalink.as_deref(), None, None)
-            }
-            PublishOutcome::Failed { code, message } => (
-                TargetStatus::Failed,
-                None,
-                Some(code.as_str()),
-                Some(message.as_str()),
-            ),
+    ) -> CoreResult<Option<PublishJob>> {
+        let Some(row) = sqlx::query!(
+            r#"SELECT t.post_id, t.account_id, t.progress, t.remote_id, t.handed_off AS "handed_off: bool",
+                      a.platform, a.platform_account_id, p.due_at AS "due_at!"
+               FROM targets t JOIN accounts a ON a.id = t.account_id JOIN posts p ON p.id = t.post_id
+               WHERE t.id = ? AND p.due_at IS NOT NULL"#,
+            target_id
+        )
+        .fetch_optional(self.pool())
+        .await?
+        else {
+            return Ok(None);
         };
-        let status = status.as_str();
+        let due_at = time::from_epoch(row.due_at)?;
+        let mode = if row.handed_off {
+            PublishMode::Verify
+        } else if due_at > now {
+            PublishMode::Handoff
+        } else {
+            PublishMode::Now
+        };
+        Ok(Some(PublishJob {
+            target_id,
+            mode,
+            post: self.post(row.post_id).await?,
+            due_at,
+            account_id: row.account_id,
+            platform: row.platform.parse()?,
+            platform_account_id: row.platform_account_id,
+            progress: row
+                .progress
+                .as_deref()
+                .and_then(|text| serde_json::from_str(text).ok()),
+            remote_id: row.remote_id,
+        }))
+    }
+
+    /// Opens an attempt in the target's history (closing any attempt a dead owner left open).
+    pub async fn start_attempt(
+        &self,
+        target_id: i64,
+        owner: &str,
+        now: Timestamp,
+    ) -> CoreResult<i64> {
+        let now_s = time::to_epoch(now);
         sqlx::query!(
-            "UPDATE targets SET status = ?, permalink = ?, error_code = ?, error_message = ?,
-                    lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-             WHERE id = ?",
-            status,
-            permalink,
-            code,
-            message,
+            "UPDATE publish_attempts SET finished_at = ?, outcome = 'interrupted'
+             WHERE target_id = ? AND finished_at IS NULL",
             now_s,
             target_id
         )
         .execute(self.pool())
         .await?;
+        Ok(sqlx::query_scalar!(
+            r#"INSERT INTO publish_attempts (target_id, owner, started_at) VALUES (?, ?, ?) RETURNING id AS "id!""#,
+            target_id,
+            owner,
+            now_s
+        )
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    /// Records how an attempt ended and releases the claim.
+    pub async fn finish_target(
+        &self,
+        target_id: i64,
+        attempt_id: i64,
+        outcome: &PublishOutcome,
+        now: Timestamp,
+    ) -> CoreResult<TargetSettled> {
+        let now_s = time::to_epoch(now);
+        let attempts = sqlx::query_scalar!("SELECT attempts FROM targets WHERE id = ?", target_id)
+            .fetch_optional(self.pool())
+            .await?
+            .unwrap_or_default();
+        let mut tx = self.pool().begin().await?;
+        let (settled, history, code, message) = match outcome {
+            PublishOutcome::Published {
+                remote_id,
+                permalink,
+            } => {
+                sqlx::query!(
+                    "UPDATE targets SET status = 'published', remote_id = ?, permalink = ?, handed_off = 0,
+                            error_code = NULL, error_message = NULL, next_attempt_at = NULL,
+                            lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+                    remote_id, permalink, now_s, target_id
+                )
+                .execute(&mut *tx)
+                .await?;
+                (TargetSettled::Published, "published", None, None)
+            }
+            PublishOutcome::HandedOff { remote_id } => {
+                sqlx::query!(
+                    "UPDATE targets SET status = 'scheduled', remote_id = ?, handed_off = 1,
+                            error_code = NULL, error_message = NULL, next_attempt_at = NULL,
+                            lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+                    remote_id, now_s, target_id
+                )
+                .execute(&mut *tx)
+                .await?;
+                (TargetSettled::Waiting, "handed_off", None, None)
+            }
+            PublishOutcome::NotYetLive { check_again_in } => {
+                let next = epoch_after(now, *check_again_in);
+                sqlx::query!(
+                    "UPDATE targets SET status = 'scheduled', next_attempt_at = ?,
+                            lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+                    next, now_s, target_id
+                )
+                .execute(&mut *tx)
+                .await?;
+                (TargetSettled::Waiting, "retry", None, None)
+            }
+            PublishOutcome::Failed(failure) => {
+                let retry_after = match &failure.retry {
+                    Retry::After(wait) if attempts + 1 < MAX_ATTEMPTS => Some(*wait),
+                    _ => None,
+                };
+                let (code, message) = (failure.code.as_str(), failure.message.as_str());
+                if let Some(wait) = retry_after {
+                    let attempt = u32::try_from(attempts + 1).unwrap_or(u32::MAX);
+                    let wait = wait.max(backoff(attempt, target_id as u64 ^ u64::from(attempt)));
+                    let next = epoch_after(now, wait);
+                    sqlx::query!(
+                        "UPDATE targets SET status = 'scheduled', attempts = attempts + 1, next_attempt_at = ?,
+                                error_code = ?, error_message = ?,
+                                lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+                        next, code, message, now_s, target_id
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                    (TargetSettled::Waiting, "retry", Some(code), Some(message))
+                } else {
+                    sqlx::query!(
+                        "UPDATE targets SET status = 'failed', attempts = attempts + 1, next_attempt_at = NULL,
+                                error_code = ?, error_message = ?,
+                                lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+                        code, message, now_s, target_id
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                    if failure.retry == Retry::Reconnect {
+                        sqlx::query!(
+                            "UPDATE accounts SET status = 'needs_reconnect'
+                             WHERE id = (SELECT account_id FROM targets WHERE id = ?)",
+                            target_id
+                        )
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    (TargetSettled::Failed, "failed", Some(code), Some(message))
+                }
+            }
+        };
+        sqlx::query!(
+            "UPDATE publish_attempts SET finished_at = ?, outcome = ?, code = ?, message = ? WHERE id = ?",
+            now_s, history, code, message, attempt_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(settled)
+    }
+
+    /// The earliest moment something not yet settled needs the scheduler: a due time, a retry,
+    /// or a lease that will lapse. Handed-over targets count only once their time has come.
+    pub async fn next_unsettled_at(&self, now: Timestamp) -> CoreResult<Option<Timestamp>> {
+        let now_s = time::to_epoch(now);
+        let next = sqlx::query_scalar!(
+            r#"SELECT min(at) AS "at: i64" FROM (
+                 SELECT max(p.due_at, coalesce(t.next_attempt_at, 0)) AS at
+                   FROM targets t JOIN posts p ON p.id = t.post_id JOIN accounts a ON a.id = t.account_id
+                  WHERE t.status = 'scheduled' AND p.draft = 0 AND a.status = 'connected'
+                    AND (t.handed_off = 0 OR p.due_at <= ?)
+                 UNION ALL
+                 SELECT lease_expires_at FROM targets WHERE status = 'publishing'
+                 UNION ALL
+                 SELECT coalesce(next_attempt_at, ?) FROM remote_changes)"#,
+            now_s,
+            now_s
+        )
+        .fetch_one(self.pool())
+        .await?;
+        next.map(time::from_epoch).transpose()
+    }
+
+    /// The earliest moment a target that is already due needs the scheduler again (a retry, a
+    /// lease that will lapse) or a platform change is pending: what `run --until-idle` waits
+    /// for. Posts due later and posts handed to a platform's scheduler do not count.
+    pub async fn next_in_flight_at(&self, now: Timestamp) -> CoreResult<Option<Timestamp>> {
+        let now_s = time::to_epoch(now);
+        let next = sqlx::query_scalar!(
+            r#"SELECT min(at) AS "at: i64" FROM (
+                 SELECT t.next_attempt_at AS at
+                   FROM targets t JOIN posts p ON p.id = t.post_id JOIN accounts a ON a.id = t.account_id
+                  WHERE t.status = 'scheduled' AND t.handed_off = 0 AND t.next_attempt_at IS NOT NULL
+                    AND p.draft = 0 AND a.status = 'connected' AND p.due_at <= ?
+                 UNION ALL
+                 SELECT lease_expires_at FROM targets WHERE status = 'publishing'
+                 UNION ALL
+                 SELECT coalesce(r.next_attempt_at, ?) FROM remote_changes r
+                   JOIN accounts a ON a.id = r.account_id WHERE a.status = 'connected')"#,
+            now_s,
+            now_s
+        )
+        .fetch_one(self.pool())
+        .await?;
+        next.map(time::from_epoch).transpose()
+    }
+
+    /// Platform changes still to be made.
+    pub async fn pending_remote_changes(&self, now: Timestamp) -> CoreResult<Vec<RemoteChange>> {
+        let now_s = time::to_epoch(now);
+        sqlx::query!(
+            r#"SELECT r.id AS "id!", r.account_id, a.platform, r.remote_id, r.target_id
+               FROM remote_changes r JOIN accounts a ON a.id = r.account_id
+               WHERE a.status = 'connected' AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ?)
+               ORDER BY r.id"#,
+            now_s
+        )
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(RemoteChange {
+                id: row.id,
+                account_id: row.account_id,
+                platform: row.platform.parse()?,
+                remote_id: row.remote_id,
+                target_id: row.target_id,
+            })
+        })
+        .collect()
+    }
+
+    /// Records the result of a platform change.
+    pub async fn finish_remote_change(
+        &self,
+        change: &RemoteChange,
+        outcome: &CancelOutcome,
+        now: Timestamp,
+    ) -> CoreResult<()> {
+        let now_s = time::to_epoch(now);
+        let mut tx = self.pool().begin().await?;
+        match outcome {
+            CancelOutcome::Cancelled => {}
+            CancelOutcome::AlreadyPublished { permalink } => {
+                // Too late to move it: it is live, so the target is published.
+                if let Some(target_id) = change.target_id {
+                    sqlx::query!(
+                        "UPDATE targets SET status = 'published', permalink = ?, remote_id = ?, handed_off = 0,
+                                next_attempt_at = NULL, updated_at = ? WHERE id = ?",
+                        permalink, change.remote_id, now_s, target_id
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            CancelOutcome::RetryAfter(wait) => {
+                let next = epoch_after(now, *wait);
+                sqlx::query!(
+                    "UPDATE remote_changes SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
+                    next,
+                    change.id
+                )
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                return Ok(());
+            }
+        }
+        sqlx::query!("DELETE FROM remote_changes WHERE id = ?", change.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

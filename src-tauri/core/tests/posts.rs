@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use herald_core::domain::{Platform, TargetStatus};
-use herald_core::scheduler::PublishOutcome;
+use herald_core::publish::PublishOutcome;
 use herald_core::time::{parse_day, DueTime};
 use herald_core::CoreError;
 
@@ -104,15 +104,18 @@ async fn a_published_post_cannot_be_moved() {
         .create_post(scheduled(&[ig.id], now(), "UTC"), now())
         .await
         .unwrap();
-    let claimed = store
-        .claim_due_targets(now(), "test", in_minutes(10))
+    let lease = herald_core::time::to_epoch(in_minutes(10));
+    let claimed = store.claim_due_targets(now(), "test", lease).await.unwrap();
+    let attempt = store
+        .start_attempt(claimed[0], "test", now())
         .await
         .unwrap();
     let outcome = PublishOutcome::Published {
+        remote_id: "17890".into(),
         permalink: Some("https://instagram.com/p/x".into()),
     };
     store
-        .finish_target(claimed[0].target_id, &outcome, now())
+        .finish_target(claimed[0], attempt, &outcome, now())
         .await
         .unwrap();
     let due = DueTime {

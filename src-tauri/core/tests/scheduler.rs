@@ -8,9 +8,8 @@ use std::sync::Arc;
 
 use common::*;
 use herald_core::domain::{Platform, TargetStatus};
-use herald_core::scheduler::{
-    DueTarget, NoPlatformClients, PublishOutcome, Publisher, Scheduler, SchedulerEvent,
-};
+use herald_core::publish::{Progress, PublishJob, PublishOutcome, Publisher};
+use herald_core::scheduler::{NoPlatformClients, Scheduler, SchedulerEvent};
 use herald_core::time::Clock;
 use herald_core::Store;
 use jiff::Timestamp;
@@ -28,11 +27,12 @@ impl Clock for FixedClock {
 struct CountingPublisher(Arc<AtomicUsize>);
 
 impl Publisher for CountingPublisher {
-    async fn publish(&self, target: &DueTarget) -> PublishOutcome {
+    async fn publish(&self, job: &PublishJob, _progress: &Progress) -> PublishOutcome {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         self.0.fetch_add(1, Ordering::SeqCst);
         PublishOutcome::Published {
-            permalink: Some(format!("https://example.test/{}", target.target_id)),
+            remote_id: format!("remote-{}", job.target_id),
+            permalink: Some(format!("https://example.test/{}", job.target_id)),
         }
     }
 }

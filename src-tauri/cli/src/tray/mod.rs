@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use herald_core::change::{watch_changes, DEFAULT_POLL};
 use herald_core::resident::{running_resident, ResidentLock};
-use herald_core::scheduler::{NoPlatformClients, Scheduler};
+use herald_core::scheduler::Scheduler;
 use herald_core::time::{Clock, SystemClock};
 use herald_core::{logging, paths, CoreResult, Store};
 use tokio::sync::{mpsc, watch};
@@ -51,7 +51,7 @@ pub async fn run() -> CoreResult<()> {
     let (events_tx, events) = mpsc::unbounded_channel();
     let scheduler = Scheduler::new(
         store.clone(),
-        NoPlatformClients,
+        crate::commands::platform_publisher(),
         Arc::new(SystemClock) as Arc<dyn Clock>,
         format!("herald-tray-{}", std::process::id()),
     )

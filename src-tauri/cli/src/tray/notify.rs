@@ -60,16 +60,15 @@ async fn show(summary: &str, body: &str) {
 mod tests {
     use super::*;
     use herald_core::domain::Platform;
-    use herald_core::scheduler::DueTarget;
+    use herald_core::scheduler::TargetRef;
 
     #[test]
     fn failures_say_what_happened_and_the_code() {
-        let target = DueTarget {
+        let target = TargetRef {
             target_id: 1,
             post_id: 9,
             account_id: 2,
             platform: Platform::Instagram,
-            due_at: jiff::Timestamp::UNIX_EPOCH,
         };
         let (summary, body) = describe(&SchedulerEvent::Failed {
             target,

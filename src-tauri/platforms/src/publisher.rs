@@ -1,0 +1,96 @@
+//! The publisher the scheduler uses: picks the platform client for each target and reads the
+//! account's token from the keyring just before the call.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use herald_core::domain::{AccountId, Platform};
+use herald_core::publish::{
+    CancelOutcome, Progress, PublishFailure, PublishJob, PublishOutcome, Publisher, Retry,
+};
+use herald_core::scheduler::NoPlatformClients;
+use herald_core::vault::{Secret, SecretKey, Vault};
+use jiff::SignedDuration;
+
+use crate::facebook::{self, Facebook};
+use crate::Endpoints;
+
+/// Publishes to every platform Herald supports.
+#[derive(Clone)]
+pub struct PlatformPublisher {
+    facebook: Facebook,
+    vault: Arc<dyn Vault>,
+}
+
+impl PlatformPublisher {
+    /// A publisher talking to `endpoints`, reading tokens from `vault`.
+    pub fn new(endpoints: &Endpoints, vault: Arc<dyn Vault>) -> Self {
+        PlatformPublisher {
+            facebook: Facebook::new(endpoints),
+            vault,
+        }
+    }
+
+    async fn token(&self, account_id: AccountId) -> Result<Secret, PublishFailure> {
+        let vault = self.vault.clone();
+        let loaded =
+            tokio::task::spawn_blocking(move || vault.load(&SecretKey::AccessToken(account_id)))
+                .await
+                .map_err(|err| PublishFailure {
+                    code: "internal".to_owned(),
+                    message: format!(
+                        "Herald could not read the keyring ({err}); it will try again."
+                    ),
+                    retry: Retry::After(Duration::from_secs(60)),
+                })?;
+        match loaded {
+            Ok(Some(token)) => Ok(token),
+            Ok(None) => Err(PublishFailure {
+                code: "no_token".to_owned(),
+                message:
+                    "Herald has no token for this account in the keyring. Reconnect the account."
+                        .to_owned(),
+                retry: Retry::Reconnect,
+            }),
+            Err(err) => Err(PublishFailure {
+                code: "keyring".to_owned(),
+                message: err.to_string(),
+                retry: Retry::After(Duration::from_secs(5 * 60)),
+            }),
+        }
+    }
+}
+
+impl Publisher for PlatformPublisher {
+    async fn publish(&self, job: &PublishJob, progress: &Progress) -> PublishOutcome {
+        match job.platform {
+            Platform::Facebook => match self.token(job.account_id).await {
+                Ok(token) => self.facebook.publish(job, &token, progress).await,
+                Err(failure) => PublishOutcome::Failed(failure),
+            },
+            Platform::Instagram | Platform::TikTok => {
+                NoPlatformClients.publish(job, progress).await
+            }
+        }
+    }
+
+    fn handoff_window(&self, platform: Platform) -> Option<(SignedDuration, SignedDuration)> {
+        (platform == Platform::Facebook)
+            .then_some((facebook::HANDOFF_EARLIEST, facebook::HANDOFF_LATEST))
+    }
+
+    async fn cancel_handoff(
+        &self,
+        account_id: AccountId,
+        platform: Platform,
+        remote_id: &str,
+    ) -> CancelOutcome {
+        match platform {
+            Platform::Facebook => match self.token(account_id).await {
+                Ok(token) => self.facebook.cancel_scheduled(remote_id, &token).await,
+                Err(_) => CancelOutcome::RetryAfter(Duration::from_secs(5 * 60)),
+            },
+            Platform::Instagram | Platform::TikTok => CancelOutcome::Cancelled,
+        }
+    }
+}

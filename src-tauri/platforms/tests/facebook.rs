@@ -1,0 +1,407 @@
+//! Facebook publishing through the real engine against the sandbox: every post kind, native
+//! scheduling, and injected faults — each ending in the right state, never a duplicate.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use herald_core::domain::{AccountView, Platform, PostKind, PostView, TargetStatus};
+use herald_core::posts::NewPost;
+use herald_core::scheduler::Scheduler;
+use herald_core::time::{Clock, DueTime};
+use herald_core::vault::{MemoryVault, Secret, SecretKey, Vault};
+use herald_core::Store;
+use herald_platforms::import::import_accounts;
+use herald_platforms::{Endpoints, PlatformPublisher};
+use herald_sandbox::{FaultAction, FaultRule, RunningSandbox, SandboxConfig};
+use jiff::{SignedDuration, Timestamp};
+
+/// A clock the test moves by hand.
+#[derive(Clone)]
+struct TestClock(Arc<Mutex<Timestamp>>);
+
+impl TestClock {
+    fn advance(&self, by: SignedDuration) {
+        let mut now = self.0.lock().unwrap();
+        *now += by;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> Timestamp {
+        *self.0.lock().unwrap()
+    }
+}
+
+struct World {
+    sandbox: RunningSandbox,
+    store: Store,
+    vault: Arc<MemoryVault>,
+    clock: TestClock,
+    pages: Vec<AccountView>,
+    dir: tempfile::TempDir,
+}
+
+impl World {
+    async fn new() -> World {
+        let sandbox = herald_sandbox::start(SandboxConfig::default())
+            .await
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let vault = Arc::new(MemoryVault::new());
+        let token_file = dir.path().join("token.json");
+        let user_token = sandbox.tokens().user_token().to_owned();
+        std::fs::write(&token_file, format!(r#"{{"access_token":"{user_token}"}}"#)).unwrap();
+        let now = Timestamp::now();
+        let pages = import_accounts(
+            &store,
+            vault.clone(),
+            &endpoints(&sandbox),
+            Platform::Facebook,
+            &token_file,
+            now,
+        )
+        .await
+        .unwrap();
+        World {
+            clock: TestClock(Arc::new(Mutex::new(now))),
+            sandbox,
+            store,
+            vault,
+            pages,
+            dir,
+        }
+    }
+
+    /// Runs the scheduler pass after pass, moving Herald's clock on between passes so that
+    /// retries come due, until nothing changes.
+    async fn drain(&self) {
+        let scheduler = self.scheduler();
+        for _ in 0..8 {
+            scheduler.tick().await.unwrap();
+            self.clock.advance(SignedDuration::from_mins(20));
+        }
+    }
+
+    fn scheduler(&self) -> Scheduler<PlatformPublisher> {
+        let publisher = PlatformPublisher::new(&endpoints(&self.sandbox), self.vault.clone());
+        Scheduler::new(
+            self.store.clone(),
+            publisher,
+            Arc::new(self.clock.clone()),
+            "test",
+        )
+    }
+
+    async fn post(&self, caption: &str, photos: usize, due_in: SignedDuration) -> PostView {
+        let media = (0..photos)
+            .map(|i| {
+                let path = self.dir.path().join(format!("photo-{caption}-{i}.png"));
+                std::fs::write(&path, tiny_png()).unwrap();
+                path
+            })
+            .collect();
+        self.store
+            .create_post(
+                NewPost {
+                    caption: caption.to_owned(),
+                    kind: PostKind::Post,
+                    due: Some(DueTime {
+                        at: self.clock.now() + due_in,
+                        zone: "UTC".to_owned(),
+                    }),
+                    draft: false,
+                    accounts: self.pages.iter().map(|p| p.id).collect(),
+                    media,
+                },
+                self.clock.now(),
+            )
+            .await
+            .unwrap()
+    }
+
+    async fn statuses(&self, post: &PostView) -> Vec<TargetStatus> {
+        self.store
+            .post(post.id)
+            .await
+            .unwrap()
+            .targets
+            .iter()
+            .map(|t| t.status)
+            .collect()
+    }
+
+    /// How many times a message went live (deleted or not) across the Pages.
+    fn live_count(&self, message: &str) -> usize {
+        self.sandbox
+            .live()
+            .iter()
+            .filter(|p| p.message.as_deref() == Some(message))
+            .count()
+    }
+}
+
+fn endpoints(sandbox: &RunningSandbox) -> Endpoints {
+    let env = sandbox.env();
+    Endpoints::from_lookup(|name| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+}
+
+/// A 1×1 PNG.
+fn tiny_png() -> Vec<u8> {
+    vec![
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0,
+        0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 0x0D, 0x49, 0x44,
+        0x41, 0x54, 0x78, 0x9C, 0x63, 0, 1, 0, 0, 5, 0, 1, 0x0D, 0x0A, 0x2D, 0xB4, 0, 0, 0, 0,
+        0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ]
+}
+
+#[tokio::test]
+async fn importing_a_user_token_connects_every_page_with_its_own_token() {
+    let world = World::new().await;
+    assert_eq!(world.pages.len(), 2);
+    for page in &world.pages {
+        assert_eq!(page.platform, Platform::Facebook);
+        let token = world
+            .vault
+            .load(&SecretKey::AccessToken(page.id))
+            .unwrap()
+            .expect("page token");
+        assert!(world
+            .sandbox
+            .tokens()
+            .facebook_pages
+            .iter()
+            .any(|p| p.token == token.expose()));
+    }
+}
+
+#[tokio::test]
+async fn text_photo_and_multi_photo_posts_publish_once_each_with_a_permalink() {
+    let world = World::new().await;
+    let text = world
+        .post("Fresh bread today", 0, SignedDuration::ZERO)
+        .await;
+    let photo = world.post("One photo", 1, SignedDuration::ZERO).await;
+    let album = world.post("Three photos", 3, SignedDuration::ZERO).await;
+    assert_eq!(world.scheduler().run_until_idle().await.unwrap(), 6);
+    for post in [&text, &photo, &album] {
+        let post = world.store.post(post.id).await.unwrap();
+        for target in &post.targets {
+            assert_eq!(target.status, TargetStatus::Published, "{:?}", target.error);
+            assert!(target
+                .permalink
+                .as_deref()
+                .is_some_and(|p| p.starts_with("https://www.facebook.com/")));
+        }
+        assert_eq!(world.live_count(&post.caption), 2, "{}", post.caption);
+    }
+    let album_live: Vec<_> = world
+        .sandbox
+        .live()
+        .into_iter()
+        .filter(|p| p.message.as_deref() == Some("Three photos"))
+        .collect();
+    assert!(
+        album_live.iter().all(|p| p.media_count == 3),
+        "{album_live:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_reconciled_instead_of_posting_twice() {
+    let world = World::new().await;
+    // Facebook creates the post, then the connection drops before Herald hears the answer.
+    world.sandbox.faults().add(
+        FaultRule::new(FaultAction::DropAfterApply)
+            .method("POST")
+            .path_contains("/feed")
+            .count(2),
+    );
+    let post = world
+        .post("Did it go through?", 0, SignedDuration::ZERO)
+        .await;
+    let scheduler = world.scheduler();
+    scheduler.tick().await.unwrap();
+    assert_eq!(
+        world.statuses(&post).await,
+        vec![TargetStatus::Scheduled; 2],
+        "waiting to retry"
+    );
+    world.drain().await;
+    assert_eq!(
+        world.statuses(&post).await,
+        vec![TargetStatus::Published; 2]
+    );
+    assert_eq!(
+        world.live_count("Did it go through?"),
+        2,
+        "one per Page, never a duplicate"
+    );
+}
+
+#[tokio::test]
+async fn server_errors_and_rate_limits_are_retried_until_published() {
+    let world = World::new().await;
+    world.sandbox.faults().add(
+        FaultRule::new(FaultAction::Status {
+            status: 500,
+            body: None,
+        })
+        .path_contains("/feed")
+        .count(1),
+    );
+    world.sandbox.faults().add(
+        FaultRule::new(FaultAction::Status {
+            status: 400,
+            body: Some(serde_json::json!({"error":{"message":"(#80001) There have been too many calls to this Page account.","type":"OAuthException","code":80001,"fbtrace_id":"x"}})),
+        })
+        .path_contains("/feed")
+        .count(1),
+    );
+    let post = world.post("Retry me", 0, SignedDuration::ZERO).await;
+    let scheduler = world.scheduler();
+    scheduler.tick().await.unwrap();
+    let targets = world.store.post(post.id).await.unwrap().targets;
+    assert!(targets.iter().all(|t| t.status == TargetStatus::Scheduled));
+    assert!(
+        targets
+            .iter()
+            .any(|t| t.error.as_ref().is_some_and(|e| e.code == "80001")),
+        "{targets:?}"
+    );
+    world.drain().await;
+    assert_eq!(
+        world.statuses(&post).await,
+        vec![TargetStatus::Published; 2]
+    );
+    assert_eq!(world.live_count("Retry me"), 2);
+}
+
+#[tokio::test]
+async fn a_refused_token_fails_the_target_and_asks_for_a_reconnect() {
+    let world = World::new().await;
+    let page = &world.pages[0];
+    world
+        .vault
+        .store(
+            &SecretKey::AccessToken(page.id),
+            &Secret::new("revoked-token"),
+        )
+        .unwrap();
+    let post = world.post("Needs a token", 0, SignedDuration::ZERO).await;
+    world.scheduler().run_until_idle().await.unwrap();
+    let post = world.store.post(post.id).await.unwrap();
+    let broken = post
+        .targets
+        .iter()
+        .find(|t| t.account_id == page.id)
+        .unwrap();
+    assert_eq!(broken.status, TargetStatus::Failed);
+    let error = broken.error.as_ref().unwrap();
+    assert!(error.code.starts_with("190"), "{error:?}");
+    assert!(error.message.contains("Reconnect"), "{error:?}");
+    let other = post
+        .targets
+        .iter()
+        .find(|t| t.account_id != page.id)
+        .unwrap();
+    assert_eq!(
+        other.status,
+        TargetStatus::Published,
+        "one target's failure never fails the others"
+    );
+    assert_eq!(
+        world.store.account(page.id).await.unwrap().status,
+        herald_core::domain::AccountStatus::NeedsReconnect
+    );
+}
+
+#[tokio::test]
+async fn a_post_two_hours_ahead_goes_out_through_facebook_with_herald_not_running() {
+    let world = World::new().await;
+    let post = world
+        .post("Scheduled natively", 1, SignedDuration::from_hours(2))
+        .await;
+    let scheduler = world.scheduler();
+    assert_eq!(
+        scheduler.run_until_idle().await.unwrap(),
+        2,
+        "handed over, settled"
+    );
+    assert_eq!(
+        world.statuses(&post).await,
+        vec![TargetStatus::Scheduled; 2]
+    );
+    assert_eq!(world.live_count("Scheduled natively"), 0);
+    // Herald is "off" while Facebook's clock passes the due time.
+    world
+        .sandbox
+        .clock()
+        .advance(Duration::from_secs(2 * 3600 + 60));
+    let live: Vec<_> = world
+        .sandbox
+        .live()
+        .into_iter()
+        .filter(|p| p.message.as_deref() == Some("Scheduled natively"))
+        .collect();
+    assert_eq!(live.len(), 2);
+    assert!(live.iter().all(|p| p.scheduled));
+    // The next run sees it live.
+    world.clock.advance(SignedDuration::from_mins(121));
+    world.scheduler().run_until_idle().await.unwrap();
+    assert_eq!(
+        world.statuses(&post).await,
+        vec![TargetStatus::Published; 2]
+    );
+}
+
+#[tokio::test]
+async fn moving_or_deleting_a_handed_over_post_cancels_it_at_facebook() {
+    let world = World::new().await;
+    let moved = world
+        .post("Moved later", 0, SignedDuration::from_hours(2))
+        .await;
+    let deleted = world
+        .post("Deleted", 0, SignedDuration::from_hours(3))
+        .await;
+    world.scheduler().run_until_idle().await.unwrap();
+    let due = DueTime {
+        at: world.clock.now() + SignedDuration::from_hours(5),
+        zone: "UTC".into(),
+    };
+    world
+        .store
+        .reschedule_post(moved.id, due, world.clock.now())
+        .await
+        .unwrap();
+    world.store.delete_post(deleted.id).await.unwrap();
+    // The scheduler cancels the old posts at Facebook, then hands the moved one over again.
+    world.scheduler().run_until_idle().await.unwrap();
+    world.sandbox.clock().advance(Duration::from_secs(6 * 3600));
+    let live = world.sandbox.live();
+    let deleted_live = live
+        .iter()
+        .filter(|p| p.message.as_deref() == Some("Deleted"))
+        .count();
+    assert_eq!(deleted_live, 0, "a deleted post never goes out");
+    let moved_live: Vec<_> = live
+        .iter()
+        .filter(|p| p.message.as_deref() == Some("Moved later"))
+        .collect();
+    assert_eq!(
+        moved_live.len(),
+        2,
+        "once per Page, at the new time: {moved_live:?}"
+    );
+    let new_due = world
+        .store
+        .post(moved.id)
+        .await
+        .unwrap()
+        .due_at
+        .unwrap()
+        .parse::<Timestamp>()
+        .unwrap();
+    assert!(moved_live.iter().all(|p| p.published_at == new_due));
+}

@@ -1,0 +1,173 @@
+//! Herald's platform sandbox: a local HTTP server that behaves like the real platform APIs
+//! (Facebook Pages today; Instagram and TikTok answer with a "not simulated" envelope), so
+//! that tests, benchmarks and a newcomer's first run never need the internet.
+//!
+//! One server, one port, a path prefix per real host:
+//!
+//! | prefix              | real host                        | variable                      |
+//! |---------------------|----------------------------------|-------------------------------|
+//! | `/facebook`         | graph.facebook.com               | `HERALD_FACEBOOK_GRAPH_URL`   |
+//! | `/facebook-video`   | graph-video.facebook.com         | `HERALD_FACEBOOK_VIDEO_URL`   |
+//! | `/rupload`          | rupload.facebook.com             | `HERALD_RUPLOAD_URL`          |
+//! | `/instagram-graph`  | graph.instagram.com              | `HERALD_INSTAGRAM_GRAPH_URL`  |
+//! | `/instagram-api`    | api.instagram.com                | `HERALD_INSTAGRAM_API_URL`    |
+//! | `/tiktok`           | open.tiktokapis.com              | `HERALD_TIKTOK_API_URL`       |
+//!
+//! Version prefixes (`/v25.0/…`) are accepted and optional. The control API lives under
+//! `/_sandbox/` (journal, live, accounts, faults, clock, reset). What went live —
+//! [`RunningSandbox::live`] — is the ground truth for "published exactly once".
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let sandbox = herald_sandbox::start(herald_sandbox::SandboxConfig::default()).await?;
+//! for (name, value) in sandbox.env() {
+//!     println!("export {name}={value}");
+//! }
+//! sandbox.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod facebook;
+mod faults;
+mod fetch;
+mod graph;
+mod record;
+mod request;
+mod seed;
+mod server;
+mod shared;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use faults::{FaultAction, FaultRule, Faults};
+pub use record::{JournalEntry, LivePost};
+pub use seed::{
+    FacebookPageSeed, FacebookUserSeed, Seed, SeededPage, SeededTokens, SeededUser,
+    VideoProcessing, STANDARD_PERMISSIONS,
+};
+pub use shared::SandboxClock;
+
+use shared::{lock, Shared};
+
+/// How to start a sandbox.
+#[derive(Debug, Clone, Default)]
+pub struct SandboxConfig {
+    /// Port on 127.0.0.1; 0 = any free port.
+    pub port: u16,
+    /// Accounts, tokens and limits; `Seed::default()` = the standard accounts.
+    pub seed: Seed,
+}
+
+/// A sandbox that is serving. Dropping it stops the server; [`RunningSandbox::shutdown`]
+/// stops it and waits until it has.
+pub struct RunningSandbox {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+/// Start a sandbox on 127.0.0.1.
+pub async fn start(config: SandboxConfig) -> std::io::Result<RunningSandbox> {
+    let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
+    let addr = listener.local_addr()?;
+    let base_url = format!("http://127.0.0.1:{}", addr.port());
+    let shared = Arc::new(Shared::new(config.seed, base_url));
+    let router = server::router(shared.clone());
+    let (stop, stop_rx) = watch::channel(false);
+    let task = tokio::spawn(server::serve(listener, router, stop_rx));
+    Ok(RunningSandbox {
+        shared,
+        addr,
+        stop,
+        task,
+    })
+}
+
+pub(crate) fn live_posts(shared: &Shared) -> Vec<LivePost> {
+    let mut live = lock(&shared.world).live.clone();
+    live.sort_by_key(|l| l.published_at);
+    live
+}
+
+impl RunningSandbox {
+    /// `http://127.0.0.1:PORT`
+    pub fn base_url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+
+    /// The socket address the sandbox listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The `HERALD_*` base URL variables that point Herald here.
+    pub fn env(&self) -> Vec<(String, String)> {
+        env_for(&self.shared.base_url)
+    }
+
+    /// The sandbox clock (starts at the real time).
+    pub fn clock(&self) -> SandboxClock {
+        SandboxClock {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// Fault injection.
+    pub fn faults(&self) -> Faults {
+        Faults {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// Every request received (control calls excepted), in arrival order; the oldest are
+    /// dropped past 200,000 entries.
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        let mut entries = lock(&self.shared.journal).clone();
+        entries.sort_by_key(|e| e.seq);
+        entries
+    }
+
+    /// What actually went live, in the order it went live: the ground truth.
+    pub fn live(&self) -> Vec<LivePost> {
+        self.shared.sweep();
+        live_posts(&self.shared)
+    }
+
+    /// The seeded tokens and ids.
+    pub fn tokens(&self) -> SeededTokens {
+        SeededTokens::from_seed(&self.shared.seed)
+    }
+
+    /// Back to the seed: objects, faults, journal and clock.
+    pub fn reset(&self) {
+        self.shared.reset();
+    }
+
+    /// Stop serving and wait for the accept loop to end (open connections are closed).
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+/// The `HERALD_*` variables for a sandbox at `base_url`.
+pub fn env_for(base_url: &str) -> Vec<(String, String)> {
+    [
+        ("HERALD_FACEBOOK_GRAPH_URL", "facebook"),
+        ("HERALD_FACEBOOK_VIDEO_URL", "facebook-video"),
+        ("HERALD_RUPLOAD_URL", "rupload"),
+        ("HERALD_INSTAGRAM_GRAPH_URL", "instagram-graph"),
+        ("HERALD_INSTAGRAM_API_URL", "instagram-api"),
+        ("HERALD_TIKTOK_API_URL", "tiktok"),
+    ]
+    .into_iter()
+    .map(|(name, prefix)| (name.to_string(), format!("{base_url}/{prefix}")))
+    .collect()
+}

@@ -1,0 +1,224 @@
+//! What the sandbox starts with: accounts, tokens and the knobs of its limits.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// The accounts, tokens and limits a sandbox starts with (and returns to on reset).
+///
+/// `Seed::default()` is the standard seed: one Facebook user managing two Pages
+/// ("Sandbox Bakery", "Sandbox Studio") and one user whose token has expired.
+#[derive(Debug, Clone)]
+pub struct Seed {
+    /// The Meta app the tokens belong to (`/{app-id}/uploads`, `debug_token`).
+    pub facebook_app_id: String,
+    pub facebook_app_secret: String,
+    pub facebook_users: Vec<FacebookUserSeed>,
+    /// Graph calls a Page may receive in `rate_window` before it is throttled
+    /// (code 80001 with a Page token, 32 with a user token).
+    pub page_call_limit: u32,
+    /// The rolling window of `page_call_limit`, on the sandbox clock.
+    pub rate_window: Duration,
+    /// Page Reels per Page per rolling 24 h (sandbox clock).
+    pub reels_per_day: u32,
+    /// Largest photo accepted by `/{page-id}/photos` (error subcode 1366046 above it).
+    pub max_photo_bytes: u64,
+    /// How long an uploaded video stays in `processing` before it is `ready`.
+    pub video_processing: VideoProcessing,
+    /// When set, two publishing calls on one Page closer than this are refused with
+    /// code 368 subcode 1390008 ("posting too fast").
+    pub min_post_interval: Option<Duration>,
+}
+
+/// How video processing time is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VideoProcessing {
+    /// Ready after this much real (wall) time.
+    RealTime(Duration),
+    /// Ready once the sandbox clock moved this far past the end of the upload.
+    SandboxClock(Duration),
+}
+
+/// A Facebook user and the Pages they manage.
+#[derive(Debug, Clone)]
+pub struct FacebookUserSeed {
+    pub id: String,
+    pub name: String,
+    pub token: String,
+    /// Seconds from the sandbox start until the user token expires; negative = already
+    /// expired (190/463), `None` = never.
+    pub token_expires_in: Option<i64>,
+    pub permissions: Vec<String>,
+    pub pages: Vec<FacebookPageSeed>,
+}
+
+/// A Facebook Page and its Page token (Page tokens never expire).
+#[derive(Debug, Clone)]
+pub struct FacebookPageSeed {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    pub token: String,
+    pub tasks: Vec<String>,
+}
+
+/// Permissions a freshly connected Herald user grants.
+pub const STANDARD_PERMISSIONS: &[&str] = &[
+    "pages_show_list",
+    "pages_manage_posts",
+    "pages_read_engagement",
+    "pages_manage_engagement",
+    "pages_read_user_content",
+    "read_insights",
+    "business_management",
+    "publish_video",
+    "public_profile",
+];
+
+const PAGE_TASKS: &[&str] = &[
+    "ADVERTISE",
+    "ANALYZE",
+    "CREATE_CONTENT",
+    "MESSAGING",
+    "MODERATE",
+    "MANAGE",
+];
+
+impl Default for Seed {
+    fn default() -> Self {
+        let tasks: Vec<String> = PAGE_TASKS.iter().map(|s| s.to_string()).collect();
+        let perms: Vec<String> = STANDARD_PERMISSIONS.iter().map(|s| s.to_string()).collect();
+        Seed {
+            facebook_app_id: "100000000000001".into(),
+            facebook_app_secret: "sandbox-app-secret".into(),
+            facebook_users: vec![
+                FacebookUserSeed {
+                    id: "100000000000100".into(),
+                    name: "Sandbox User".into(),
+                    token: "EAAB-sandbox-user-token".into(),
+                    // a long-lived user token: about 60 days
+                    token_expires_in: Some(5_183_944),
+                    permissions: perms.clone(),
+                    pages: vec![
+                        FacebookPageSeed {
+                            id: "200000000000001".into(),
+                            name: "Sandbox Bakery".into(),
+                            category: "Bakery".into(),
+                            token: "EAAB-sandbox-page-bakery".into(),
+                            tasks: tasks.clone(),
+                        },
+                        FacebookPageSeed {
+                            id: "200000000000002".into(),
+                            name: "Sandbox Studio".into(),
+                            category: "Photography Videography".into(),
+                            token: "EAAB-sandbox-page-studio".into(),
+                            tasks,
+                        },
+                    ],
+                },
+                FacebookUserSeed {
+                    id: "100000000000200".into(),
+                    name: "Expired Sandbox User".into(),
+                    token: "EAAB-sandbox-expired-user-token".into(),
+                    token_expires_in: Some(-86_400),
+                    permissions: perms,
+                    pages: vec![],
+                },
+            ],
+            page_call_limit: 4800,
+            rate_window: Duration::from_secs(3600),
+            reels_per_day: 30,
+            max_photo_bytes: 4 * 1024 * 1024,
+            video_processing: VideoProcessing::RealTime(Duration::from_secs(1)),
+            min_post_interval: None,
+        }
+    }
+}
+
+/// The seeded tokens and ids, for tests and for `GET /_sandbox/accounts`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SeededTokens {
+    pub facebook_app_id: String,
+    pub facebook_app_secret: String,
+    pub facebook_users: Vec<SeededUser>,
+    pub facebook_pages: Vec<SeededPage>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SeededUser {
+    pub id: String,
+    pub name: String,
+    pub token: String,
+    pub expired: bool,
+    pub page_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SeededPage {
+    pub id: String,
+    pub name: String,
+    pub token: String,
+    pub user_id: String,
+}
+
+impl SeededTokens {
+    pub(crate) fn from_seed(seed: &Seed) -> Self {
+        let mut pages = Vec::new();
+        let users = seed
+            .facebook_users
+            .iter()
+            .map(|u| {
+                for p in &u.pages {
+                    pages.push(SeededPage {
+                        id: p.id.clone(),
+                        name: p.name.clone(),
+                        token: p.token.clone(),
+                        user_id: u.id.clone(),
+                    });
+                }
+                SeededUser {
+                    id: u.id.clone(),
+                    name: u.name.clone(),
+                    token: u.token.clone(),
+                    expired: u.token_expires_in.is_some_and(|s| s <= 0),
+                    page_ids: u.pages.iter().map(|p| p.id.clone()).collect(),
+                }
+            })
+            .collect();
+        SeededTokens {
+            facebook_app_id: seed.facebook_app_id.clone(),
+            facebook_app_secret: seed.facebook_app_secret.clone(),
+            facebook_users: users,
+            facebook_pages: pages,
+        }
+    }
+
+    /// The first user whose token is valid at start.
+    pub fn user(&self) -> Option<&SeededUser> {
+        self.facebook_users.iter().find(|u| !u.expired)
+    }
+
+    /// The token of the first valid user ("" when the seed has none).
+    pub fn user_token(&self) -> &str {
+        self.user().map(|u| u.token.as_str()).unwrap_or("")
+    }
+
+    /// The token of the first user whose token has expired ("" when the seed has none).
+    pub fn expired_user_token(&self) -> &str {
+        self.facebook_users
+            .iter()
+            .find(|u| u.expired)
+            .map(|u| u.token.as_str())
+            .unwrap_or("")
+    }
+
+    /// The n-th seeded Page (0 = "Sandbox Bakery" in the standard seed).
+    pub fn page(&self, n: usize) -> Option<&SeededPage> {
+        self.facebook_pages.get(n)
+    }
+
+    /// The app token `{app-id}|{app-secret}` (for `debug_token`).
+    pub fn app_token(&self) -> String {
+        format!("{}|{}", self.facebook_app_id, self.facebook_app_secret)
+    }
+}
