@@ -123,6 +123,10 @@ impl<P: Publisher> Scheduler<P> {
         }
         self.apply_remote_changes().await?;
 
+        let released = self.store.release_dead_claims(process_alive).await?;
+        if released > 0 {
+            tracing::warn!(released, "took over targets whose publishing process died");
+        }
         let lease_until = epoch_after(now, LEASE);
         let mut claimed = self
             .store
@@ -284,6 +288,16 @@ impl<P: Publisher> Scheduler<P> {
         if let Some(events) = &self.events {
             let _ = events.send(event);
         }
+    }
+}
+
+/// Whether a process with this pid exists on this machine (Linux: `/proc`; elsewhere assumed
+/// alive, so claims lapse with their lease).
+pub fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        std::path::Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        true
     }
 }
 
@@ -626,6 +640,32 @@ impl Store {
         .fetch_one(self.pool())
         .await?;
         next.map(time::from_epoch).transpose()
+    }
+
+    /// Lets lapse at once the claims of processes on this machine that no longer exist (a
+    /// killed `herald run`), so their targets are taken over without waiting for the lease. An
+    /// owner is named `<name>-<pid>`; owners whose pid cannot be read are left to their lease.
+    pub async fn release_dead_claims(&self, is_alive: impl Fn(u32) -> bool) -> CoreResult<usize> {
+        let owners = sqlx::query_scalar!(
+            r#"SELECT DISTINCT lease_owner AS "owner!" FROM targets
+               WHERE status = 'publishing' AND lease_owner IS NOT NULL"#
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut released = 0;
+        for owner in owners {
+            let pid = owner.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+            if pid.is_some_and(|pid| pid != std::process::id() && !is_alive(pid)) {
+                released += sqlx::query!(
+                    "UPDATE targets SET lease_expires_at = 0 WHERE status = 'publishing' AND lease_owner = ?",
+                    owner
+                )
+                .execute(self.pool())
+                .await?
+                .rows_affected() as usize;
+            }
+        }
+        Ok(released)
     }
 
     /// Platform changes still to be made.
