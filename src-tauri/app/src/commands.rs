@@ -1,6 +1,6 @@
 //! The window's commands: each one is a thin call into the core.
 
-use herald_core::domain::{AccountView, PostId, PostView};
+use herald_core::domain::{AccountId, AccountView, PostId, PostView};
 use herald_core::resident::running_resident;
 use herald_core::time::{self, Clock, SystemClock};
 use serde::Serialize;
@@ -87,6 +87,41 @@ pub async fn move_post_to_day(
     Ok(state
         .store
         .move_post_to_day(id, day, SystemClock.now())
+        .await?)
+}
+
+/// Tries the failed or missed targets of a post again now (optionally one account's only).
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_post(
+    state: State<'_, AppState>,
+    id: PostId,
+    account_id: Option<AccountId>,
+) -> CommandResult<PostView> {
+    Ok(state
+        .store
+        .retry_post(id, account_id, SystemClock.now())
+        .await?)
+}
+
+/// Publishes a scheduled post now instead of at its time.
+#[tauri::command]
+#[specta::specta]
+pub async fn publish_post_now(state: State<'_, AppState>, id: PostId) -> CommandResult<PostView> {
+    Ok(state.store.publish_post_now(id, SystemClock.now()).await?)
+}
+
+/// Stops a post (or one account's target of it) from being published; it becomes a draft.
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_post(
+    state: State<'_, AppState>,
+    id: PostId,
+    account_id: Option<AccountId>,
+) -> CommandResult<PostView> {
+    Ok(state
+        .store
+        .cancel_post(id, account_id, SystemClock.now())
         .await?)
 }
 

@@ -115,6 +115,22 @@ pub enum PostsCommand {
     },
     /// Delete a post from Herald.
     Delete { post_id: i64 },
+    /// Try failed or missed targets again, now.
+    Retry {
+        post_id: i64,
+        /// Only this account's target.
+        #[arg(long)]
+        account: Option<i64>,
+    },
+    /// Publish a scheduled post now instead of at its time.
+    PublishNow { post_id: i64 },
+    /// Stop a post (or one account's target) from being published; it becomes a draft.
+    Cancel {
+        post_id: i64,
+        /// Only this account's target.
+        #[arg(long)]
+        account: Option<i64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -163,6 +163,23 @@ async fn posts(ctx: &Context, command: PostsCommand, now: Timestamp) -> CoreResu
             Ok(())
         }
         PostsCommand::Delete { post_id } => ctx.store.delete_post(post_id).await,
+        PostsCommand::Retry { post_id, account } => {
+            ctx.store.retry_post(post_id, account, now).await?;
+            eprintln!(
+                "Post {post_id} will be tried again by the scheduler (herald tray or herald run)."
+            );
+            Ok(())
+        }
+        PostsCommand::PublishNow { post_id } => {
+            ctx.store.publish_post_now(post_id, now).await?;
+            eprintln!("Post {post_id} is due now; the scheduler publishes it within seconds.");
+            Ok(())
+        }
+        PostsCommand::Cancel { post_id, account } => {
+            ctx.store.cancel_post(post_id, account, now).await?;
+            eprintln!("Post {post_id} will not be published; it is kept as a draft.");
+            Ok(())
+        }
     }
 }
 

@@ -292,6 +292,105 @@ impl Store {
         self.reschedule_post(id, due, now).await
     }
 
+    /// Tries the failed or missed targets of a post again, now (optionally only one account's).
+    pub async fn retry_post(
+        &self,
+        id: PostId,
+        account: Option<AccountId>,
+        now: Timestamp,
+    ) -> CoreResult<PostView> {
+        self.post(id).await?;
+        let now_s = time::to_epoch(now);
+        // `next_attempt_at` set: a retry the user asked for is never marked missed.
+        let retried = sqlx::query!(
+            "UPDATE targets SET status = 'scheduled', attempts = 0, next_attempt_at = ?,
+                    error_code = NULL, error_message = NULL, updated_at = ?
+             WHERE post_id = ? AND status IN ('failed', 'missed')
+               AND (? IS NULL OR account_id = ?)",
+            now_s,
+            now_s,
+            id,
+            account,
+            account
+        )
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        if retried == 0 {
+            return Err(CoreError::conflict(format!(
+                "post {id} has nothing to retry: only failed or missed targets can be retried"
+            )));
+        }
+        self.post(id).await
+    }
+
+    /// Publishes a post now instead of at its time (what is already live stays as it is).
+    pub async fn publish_post_now(&self, id: PostId, now: Timestamp) -> CoreResult<PostView> {
+        let post = self.post(id).await?;
+        if post.draft {
+            return Err(CoreError::conflict(format!(
+                "post {id} is a draft; schedule it first"
+            )));
+        }
+        let due = DueTime {
+            at: now,
+            zone: post.timezone,
+        };
+        self.reschedule_post(id, due, now).await
+    }
+
+    /// Stops a post (or one account's target of it) from being published: its targets become
+    /// drafts again, and a post a platform holds for later is cancelled there.
+    pub async fn cancel_post(
+        &self,
+        id: PostId,
+        account: Option<AccountId>,
+        now: Timestamp,
+    ) -> CoreResult<PostView> {
+        let post = self.post(id).await?;
+        if post.targets.iter().any(|t| {
+            t.status == TargetStatus::Publishing && account.is_none_or(|a| a == t.account_id)
+        }) {
+            return Err(CoreError::conflict(format!(
+                "post {id} is being published right now; wait until it finishes"
+            )));
+        }
+        let now_s = time::to_epoch(now);
+        let mut tx = self.pool().begin().await?;
+        sqlx::query!(
+            "INSERT INTO remote_changes (account_id, target_id, remote_id, action, created_at)
+             SELECT account_id, id, remote_id, 'delete', ? FROM targets
+             WHERE post_id = ? AND handed_off = 1 AND status = 'scheduled' AND remote_id IS NOT NULL
+               AND (? IS NULL OR account_id = ?)",
+            now_s,
+            id,
+            account,
+            account
+        )
+        .execute(&mut *tx)
+        .await?;
+        let cancelled = sqlx::query!(
+            "UPDATE targets SET status = 'draft', handed_off = 0, remote_id = NULL, progress = NULL,
+                    next_attempt_at = NULL, attempts = 0, updated_at = ?
+             WHERE post_id = ? AND status IN ('scheduled', 'failed', 'missed')
+               AND (? IS NULL OR account_id = ?)",
+            now_s,
+            id,
+            account,
+            account
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if cancelled == 0 {
+            return Err(CoreError::conflict(format!(
+                "post {id} has nothing to cancel: it is already published or a draft"
+            )));
+        }
+        tx.commit().await?;
+        self.post(id).await
+    }
+
     /// Deletes a post from Herald (not from the platforms it was published to). Refused while
     /// one of its targets is being published.
     pub async fn delete_post(&self, id: PostId) -> CoreResult<()> {

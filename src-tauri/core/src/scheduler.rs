@@ -327,7 +327,7 @@ impl Store {
         let now_s = time::to_epoch(now);
         let result = sqlx::query!(
             "UPDATE targets SET status = 'missed', updated_at = ?
-             WHERE status = 'scheduled' AND attempts = 0 AND handed_off = 0
+             WHERE status = 'scheduled' AND attempts = 0 AND handed_off = 0 AND next_attempt_at IS NULL
                AND post_id IN (SELECT id FROM posts WHERE due_at < ? AND draft = 0)",
             now_s,
             cutoff

@@ -218,3 +218,63 @@ async fn disconnected_accounts_cannot_be_scheduled_to() {
         .unwrap_err();
     assert!(err.to_string().contains("disconnected"), "{err}");
 }
+
+#[tokio::test]
+async fn retry_publish_now_and_cancel_move_targets_as_the_user_asked() {
+    let (store, _dir) = store().await;
+    let ig = account(&store, Platform::Instagram, "studio").await;
+    let fb = account(&store, Platform::Facebook, "page").await;
+    let post = store
+        .create_post(scheduled(&[ig.id, fb.id], in_minutes(5), "UTC"), now())
+        .await
+        .unwrap();
+    // Missed while the laptop was off; a retry brings it back and it is never missed again.
+    store
+        .mark_missed(in_minutes(60), jiff::SignedDuration::from_mins(15))
+        .await
+        .unwrap();
+    let retried = store
+        .retry_post(post.id, Some(ig.id), in_minutes(60))
+        .await
+        .unwrap();
+    let status = |p: &herald_core::domain::PostView, id| {
+        p.targets
+            .iter()
+            .find(|t| t.account_id == id)
+            .unwrap()
+            .status
+    };
+    assert_eq!(status(&retried, ig.id), TargetStatus::Scheduled);
+    assert_eq!(status(&retried, fb.id), TargetStatus::Missed);
+    store
+        .mark_missed(in_minutes(120), jiff::SignedDuration::from_mins(15))
+        .await
+        .unwrap();
+    let due = store
+        .claim_due_targets(in_minutes(120), "test", i64::MAX)
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 1, "the retried target is due, not missed");
+
+    let later = store
+        .create_post(scheduled(&[ig.id], in_minutes(600), "UTC"), now())
+        .await
+        .unwrap();
+    let now_post = store.publish_post_now(later.id, now()).await.unwrap();
+    assert_eq!(now_post.due_at.as_deref(), Some("2026-11-24T12:00:00Z"));
+
+    let cancelled = store.cancel_post(later.id, None, now()).await.unwrap();
+    assert!(cancelled
+        .targets
+        .iter()
+        .all(|t| t.status == TargetStatus::Draft));
+    assert!(store
+        .claim_due_targets(now(), "test", 0)
+        .await
+        .unwrap()
+        .is_empty());
+    let err = store.cancel_post(later.id, None, now()).await.unwrap_err();
+    assert!(matches!(err, CoreError::Conflict(_)), "{err}");
+    let err = store.retry_post(later.id, None, now()).await.unwrap_err();
+    assert!(err.to_string().contains("nothing to retry"), "{err}");
+}

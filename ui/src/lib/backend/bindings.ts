@@ -63,6 +63,39 @@ async movePostToDay(id: number, date: string) : Promise<Result<PostView, AppErro
 }
 },
 /**
+ * Tries the failed or missed targets of a post again now (optionally one account's only).
+ */
+async retryPost(id: number, accountId: number | null) : Promise<Result<PostView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("retry_post", { id, accountId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Publishes a scheduled post now instead of at its time.
+ */
+async publishPostNow(id: number) : Promise<Result<PostView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("publish_post_now", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Stops a post (or one account's target of it) from being published; it becomes a draft.
+ */
+async cancelPost(id: number, accountId: number | null) : Promise<Result<PostView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("cancel_post", { id, accountId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Every account.
  */
 async listAccounts() : Promise<Result<AccountView[], AppError>> {

@@ -74,6 +74,31 @@ export function createFakeBackend(initial: FakeData, { now = () => new Date() }:
       if (!post.due_at) throw new BackendError("invalid_input", "A draft without a time can't be moved to a day.");
       return setDueAt(post, sameTimeOnDate(post.due_at, post.timezone, date));
     },
+    async retry(id, accountId) {
+      const post = find(id);
+      const targets = post.targets.filter(
+        (t) => (t.status === "failed" || t.status === "missed") && (accountId === undefined || t.account_id === accountId),
+      );
+      if (targets.length === 0) throw new BackendError("conflict", `Post ${id} has nothing to retry.`);
+      for (const t of targets) Object.assign(t, { status: "scheduled", error: null });
+      notify();
+      return copy(post);
+    },
+    async publishNow(id) {
+      const post = find(id);
+      if (post.draft) throw new BackendError("conflict", `Post ${id} is a draft; schedule it first.`);
+      return setDueAt(post, new Date().toISOString());
+    },
+    async cancel(id, accountId) {
+      const post = find(id);
+      const targets = post.targets.filter(
+        (t) => ["scheduled", "failed", "missed"].includes(t.status) && (accountId === undefined || t.account_id === accountId),
+      );
+      if (targets.length === 0) throw new BackendError("conflict", `Post ${id} has nothing to cancel.`);
+      for (const t of targets) Object.assign(t, { status: "draft", error: null });
+      notify();
+      return copy(post);
+    },
     async listAccounts() {
       return copy(data.accounts);
     },

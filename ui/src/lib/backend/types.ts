@@ -26,6 +26,12 @@ export interface Backend {
   reschedule(id: number, at: string): Promise<PostView>;
   /** Move a post to another day ("YYYY-MM-DD"), keeping its time of day in its own time zone. */
   moveToDay(id: number, date: string): Promise<PostView>;
+  /** Try the failed or missed targets again now (only `accountId`'s when given). */
+  retry(id: number, accountId?: number): Promise<PostView>;
+  /** Publish a scheduled post now instead of at its time. */
+  publishNow(id: number): Promise<PostView>;
+  /** Stop a post (or one account's target) from being published; it becomes a draft. */
+  cancel(id: number, accountId?: number): Promise<PostView>;
   listAccounts(): Promise<AccountView[]>;
   getStatus(): Promise<AppStatus>;
   setPublishingPaused(paused: boolean): Promise<AppStatus>;
