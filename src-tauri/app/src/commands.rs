@@ -52,6 +52,13 @@ pub async fn list_drafts(state: State<'_, AppState>) -> CommandResult<Vec<PostVi
     Ok(state.store.list_undated_drafts().await?)
 }
 
+/// Posts with a failed or missed target (the *Needs attention* list).
+#[tauri::command]
+#[specta::specta]
+pub async fn list_attention(state: State<'_, AppState>) -> CommandResult<Vec<PostView>> {
+    Ok(state.store.list_needing_attention().await?)
+}
+
 /// One post.
 #[tauri::command]
 #[specta::specta]

@@ -49,6 +49,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         .commands(collect_commands![
             commands::list_posts,
             commands::list_drafts,
+            commands::list_attention,
             commands::get_post,
             commands::reschedule_post,
             commands::move_post_to_day,

@@ -92,6 +92,9 @@ pub enum PostsCommand {
     },
     /// List posts, optionally within [--from, --to).
     List {
+        /// Only posts with a failed or missed target (what needs your attention).
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        attention: bool,
         #[arg(long)]
         from: Option<String>,
         #[arg(long)]

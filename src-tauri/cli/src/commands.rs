@@ -126,8 +126,14 @@ async fn posts(ctx: &Context, command: PostsCommand, now: Timestamp) -> CoreResu
                 .await?;
             print_post(&post, json.json)
         }
-        PostsCommand::List { from, to, json } => {
+        PostsCommand::List {
+            attention,
+            from,
+            to,
+            json,
+        } => {
             let posts = match (from, to) {
+                _ if attention => ctx.store.list_needing_attention().await?,
                 (None, None) => ctx.store.list_all_posts().await?,
                 (from, to) => {
                     let from = instant_or(from, Timestamp::MIN)?;

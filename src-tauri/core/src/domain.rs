@@ -109,6 +109,17 @@ text_enum! {
     }
 }
 
+impl Platform {
+    /// The platform's name as users write it.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Platform::Instagram => "Instagram",
+            Platform::Facebook => "Facebook",
+            Platform::TikTok => "TikTok",
+        }
+    }
+}
+
 impl TargetStatus {
     /// Whether a target in this status may still be moved to another time.
     pub fn can_reschedule(self) -> bool {

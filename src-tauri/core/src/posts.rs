@@ -191,6 +191,20 @@ impl Store {
         self.with_children(rows).await
     }
 
+    /// Posts with a target that failed or was missed, most recent first: the *Needs attention*
+    /// list, so nothing depends on a notification having been seen.
+    pub async fn list_needing_attention(&self) -> CoreResult<Vec<PostView>> {
+        let rows = sqlx::query_as!(
+            PostRow,
+            r#"SELECT id AS "id!", caption, kind, due_at, timezone, draft AS "draft: bool"
+               FROM posts WHERE id IN (SELECT post_id FROM targets WHERE status IN ('failed', 'missed'))
+               ORDER BY due_at DESC, id DESC"#
+        )
+        .fetch_all(self.pool())
+        .await?;
+        self.with_children(rows).await
+    }
+
     /// Drafts that have no date yet (the calendar's sidebar).
     pub async fn list_undated_drafts(&self) -> CoreResult<Vec<PostView>> {
         let rows = sqlx::query_as!(

@@ -233,6 +233,11 @@ async fn retry_publish_now_and_cancel_move_targets_as_the_user_asked() {
         .mark_missed(in_minutes(60), jiff::SignedDuration::from_mins(15))
         .await
         .unwrap();
+    let attention = store.list_needing_attention().await.unwrap();
+    assert_eq!(
+        attention.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![post.id]
+    );
     let retried = store
         .retry_post(post.id, Some(ig.id), in_minutes(60))
         .await

@@ -21,7 +21,7 @@ pub async fn problem(summary: &str, body: &str) {
 fn describe(event: &SchedulerEvent) -> (String, String) {
     match event {
         SchedulerEvent::Published { target, permalink } => (
-            format!("Published on {}", target.platform),
+            format!("Published on {}", target.platform.display_name()),
             permalink
                 .clone()
                 .unwrap_or_else(|| format!("Post {} is live.", target.post_id)),
@@ -31,7 +31,7 @@ fn describe(event: &SchedulerEvent) -> (String, String) {
             code,
             message,
         } => (
-            format!("Could not publish to {}", target.platform),
+            format!("Could not publish to {}", target.platform.display_name()),
             format!("{message} (code {code}, post {})", target.post_id),
         ),
         SchedulerEvent::Missed { count } => (
@@ -75,7 +75,7 @@ mod tests {
             code: "190".into(),
             message: "Reconnect the account.".into(),
         });
-        assert_eq!(summary, "Could not publish to instagram");
+        assert_eq!(summary, "Could not publish to Instagram");
         assert!(body.contains("Reconnect the account.") && body.contains("190"));
     }
 }

@@ -30,6 +30,17 @@ async listDrafts() : Promise<Result<PostView[], AppError>> {
 }
 },
 /**
+ * Posts with a failed or missed target (the *Needs attention* list).
+ */
+async listAttention() : Promise<Result<PostView[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_attention") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * One post.
  */
 async getPost(id: number) : Promise<Result<PostView, AppError>> {

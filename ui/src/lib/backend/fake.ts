@@ -61,6 +61,9 @@ export function createFakeBackend(initial: FakeData, { now = () => new Date() }:
     async listDrafts() {
       return copy(data.posts.filter((p) => p.draft && p.due_at === null));
     },
+    async listAttention() {
+      return copy(data.posts.filter((p) => p.targets.some((t) => t.status === "failed" || t.status === "missed")));
+    },
     async getPost(id) {
       return copy(find(id));
     },

@@ -18,6 +18,7 @@ export function createTauriBackend(): Backend {
   return {
     listPosts: (from, to) => unwrap(commands.listPosts(from, to)),
     listDrafts: () => unwrap(commands.listDrafts()),
+    listAttention: () => unwrap(commands.listAttention()),
     getPost: (id) => unwrap(commands.getPost(id)),
     reschedule: (id, at) => unwrap(commands.reschedulePost(id, at)),
     moveToDay: (id, date) => unwrap(commands.movePostToDay(id, date)),

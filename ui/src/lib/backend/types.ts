@@ -21,6 +21,8 @@ export interface Backend {
   listPosts(from: string, to: string): Promise<PostView[]>;
   /** Drafts that have no due time yet. */
   listDrafts(): Promise<PostView[]>;
+  /** Posts with a failed or missed target: the *Needs attention* list. */
+  listAttention(): Promise<PostView[]>;
   getPost(id: number): Promise<PostView>;
   /** Move a post to an exact instant (RFC 3339). */
   reschedule(id: number, at: string): Promise<PostView>;
