@@ -8,7 +8,7 @@ TARGET_DIR := $(CURDIR)/target
 SCREENSHOTS ?= $(TARGET_DIR)/screenshots
 
 .PHONY: help deps ui build run dev test lint fmt-check clippy sqlx-check sqlx-prepare \
-        bindings bindings-check rust-test ui-test e2e bench-memory release clean
+        bindings bindings-check rust-test ui-test e2e bench-memory bench-publish release clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ ui-test: deps ## The UI's type check and unit tests
 e2e: build ## End-to-end tests of the real app under Xvfb (tauri-driver + WebKitWebDriver)
 	@echo "Screenshots: $(SCREENSHOTS)"
 	tests/e2e/run.sh $(TARGET_DIR)/debug $(SCREENSHOTS)
+
+bench-publish: ## Scheduler lateness and draining 200 due posts against the sandbox
+	$(CARGO) run -q --release -p herald-platforms --example publish_bench
 
 bench-memory: build ## Memory of every Herald process, window open and closed (≤ 30 MB PSS closed)
 	scripts/bench-memory.sh $(TARGET_DIR)/$(if $(RELEASE),release,debug)

@@ -50,8 +50,11 @@ pub struct PublishJob {
 pub enum Retry {
     /// The failure is final (the content or the request must change).
     Never,
-    /// A transient failure or a rate limit: try again after at least this long.
+    /// A transient failure: try again after at least this long (counts as an attempt).
     After(Duration),
+    /// The platform asks Herald to slow down for this account: try again after this long. Not
+    /// counted as an attempt, and the account's other due targets wait too instead of calling.
+    RateLimited(Duration),
     /// The token was refused: the account must be connected again.
     Reconnect,
 }

@@ -143,8 +143,23 @@ impl<P: Publisher> Scheduler<P> {
                 );
             }
         }
+        // An account the platform throttled in this pass is not called again in it: its other
+        // targets wait for the same time instead of adding to the count (meta-api.md §0.3).
+        let mut throttled: Vec<(AccountId, Duration)> = Vec::new();
         for target_id in &claimed {
-            self.run_one(*target_id).await?;
+            let account = self.store.target_account(*target_id).await?;
+            match throttled.iter().find(|(a, _)| Some(*a) == account) {
+                Some((_, wait)) => {
+                    self.store
+                        .defer_target(*target_id, epoch_after(self.clock.now(), *wait))
+                        .await?
+                }
+                None => {
+                    if let Some(wait) = self.run_one(*target_id).await? {
+                        throttled.extend(account.map(|a| (a, wait)));
+                    }
+                }
+            }
         }
         Ok(claimed.len())
     }
@@ -203,11 +218,12 @@ impl<P: Publisher> Scheduler<P> {
         }
     }
 
-    /// Publishes one claimed target, renewing its lease while the publisher works.
-    async fn run_one(&self, target_id: i64) -> CoreResult<()> {
+    /// Publishes one claimed target, renewing its lease while the publisher works. Returns the
+    /// wait the platform asked for when it rate-limited the account.
+    async fn run_one(&self, target_id: i64) -> CoreResult<Option<Duration>> {
         let now = self.clock.now();
         let Some(job) = self.store.publish_job(target_id, now).await? else {
-            return Ok(());
+            return Ok(None);
         };
         let attempt = self
             .store
@@ -238,6 +254,13 @@ impl<P: Publisher> Scheduler<P> {
             .store
             .finish_target(target_id, attempt, &outcome, self.clock.now())
             .await?;
+        let rate_limited = match &outcome {
+            PublishOutcome::Failed(PublishFailure {
+                retry: Retry::RateLimited(wait),
+                ..
+            }) => Some(*wait),
+            _ => None,
+        };
         match (outcome, settled) {
             (PublishOutcome::Published { permalink, .. }, _) => {
                 tracing::info!(target = target_id, ?permalink, "published");
@@ -256,7 +279,7 @@ impl<P: Publisher> Scheduler<P> {
             }
             (other, _) => tracing::info!(target = target_id, outcome = ?other, "attempt finished"),
         }
-        Ok(())
+        Ok(rate_limited)
     }
 
     /// Cancels at the platforms the posts that were moved or deleted after being handed over.
@@ -413,6 +436,29 @@ impl Store {
         Ok(ids)
     }
 
+    /// The account a target publishes to.
+    pub async fn target_account(&self, target_id: i64) -> CoreResult<Option<AccountId>> {
+        Ok(
+            sqlx::query_scalar!("SELECT account_id FROM targets WHERE id = ?", target_id)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
+    /// Gives a claimed target back, to be tried at `next_attempt_at` (its account is throttled);
+    /// no attempt is counted.
+    pub async fn defer_target(&self, target_id: i64, next_attempt_at: i64) -> CoreResult<()> {
+        sqlx::query!(
+            "UPDATE targets SET status = 'scheduled', next_attempt_at = ?,
+                    lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = 'publishing'",
+            next_attempt_at,
+            target_id
+        )
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     /// Extends this owner's claim on a target.
     pub async fn renew_lease(&self, target_id: i64, owner: &str, until: i64) -> CoreResult<()> {
         sqlx::query!(
@@ -551,7 +597,18 @@ impl Store {
                     _ => None,
                 };
                 let (code, message) = (failure.code.as_str(), failure.message.as_str());
-                if let Some(wait) = retry_after {
+                if let Retry::RateLimited(wait) = &failure.retry {
+                    let next = epoch_after(now, *wait);
+                    sqlx::query!(
+                        "UPDATE targets SET status = 'scheduled', next_attempt_at = ?,
+                                error_code = ?, error_message = ?,
+                                lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+                        next, code, message, now_s, target_id
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                    (TargetSettled::Waiting, "retry", Some(code), Some(message))
+                } else if let Some(wait) = retry_after {
                     let attempt = u32::try_from(attempts + 1).unwrap_or(u32::MAX);
                     let wait = wait.max(backoff(attempt, target_id as u64 ^ u64::from(attempt)));
                     let next = epoch_after(now, wait);

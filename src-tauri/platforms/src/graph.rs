@@ -103,7 +103,7 @@ fn classify(
     let (message, retry) = match (error.code, error.error_subcode) {
         (c, _) if is_rate_limit(c) => (
             format!("{network} asks Herald to slow down (rate limit). Herald will publish when {network} allows it again; nothing to do."),
-            Retry::After(retry_after.unwrap_or(DEFAULT_RATE_LIMIT_WAIT)),
+            Retry::RateLimited(retry_after.unwrap_or(DEFAULT_RATE_LIMIT_WAIT)),
         ),
         (190 | 102, Some(460)) => (
             format!("{network} ended Herald's access because the password was changed. Reconnect the account in Herald."),
@@ -135,7 +135,7 @@ fn classify(
         ),
         (_, Some(1390008)) => (
             format!("{network} says the account is posting too fast. Herald will try again later."),
-            Retry::After(DEFAULT_RATE_LIMIT_WAIT),
+            Retry::RateLimited(DEFAULT_RATE_LIMIT_WAIT),
         ),
         (1 | 2, _) => (
             format!("{network} had a temporary problem ({detail}). Herald will try again."),
@@ -236,7 +236,10 @@ mod tests {
     #[test]
     fn rate_limits_and_transient_errors_retry_duplicates_do_not() {
         for code in [4, 17, 32, 613, 80001] {
-            assert!(matches!(api(code, None).retry, Retry::After(_)), "{code}");
+            assert!(
+                matches!(api(code, None).retry, Retry::RateLimited(_)),
+                "{code}"
+            );
         }
         assert!(matches!(api(2, None).retry, Retry::After(_)));
         assert_eq!(api(506, None).retry, Retry::Never);

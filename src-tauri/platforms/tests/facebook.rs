@@ -405,3 +405,67 @@ async fn moving_or_deleting_a_handed_over_post_cancels_it_at_facebook() {
         .unwrap();
     assert!(moved_live.iter().all(|p| p.published_at == new_due));
 }
+
+#[tokio::test]
+async fn a_throttled_page_is_not_called_again_until_its_wait_is_over() {
+    let world = World::new().await;
+    let throttled_page = world.sandbox.tokens().facebook_pages[0].id.clone();
+    world.sandbox.faults().add(
+        FaultRule::new(FaultAction::Status {
+            status: 400,
+            body: Some(serde_json::json!({"error":{"message":"(#80001) There have been too many calls to this Page account.","type":"OAuthException","code":80001,"fbtrace_id":"x"}})),
+        })
+        .path_contains(&format!("{throttled_page}/feed")),
+    );
+    for i in 0..3 {
+        world
+            .post(&format!("Backlog {i}"), 0, SignedDuration::ZERO)
+            .await;
+    }
+    world.scheduler().tick().await.unwrap();
+    let feed_calls = world
+        .sandbox
+        .journal()
+        .iter()
+        .filter(|e| e.method == "POST" && e.path.contains(&format!("{throttled_page}/feed")))
+        .count();
+    assert_eq!(
+        feed_calls, 1,
+        "one refused call, then the Page's other posts wait without calling"
+    );
+    let published = world
+        .sandbox
+        .live()
+        .iter()
+        .filter(|p| {
+            p.message
+                .as_deref()
+                .is_some_and(|m| m.starts_with("Backlog"))
+        })
+        .count();
+    assert_eq!(published, 3, "the other Page is not held back");
+    let attempts: Vec<i64> =
+        sqlx::query_scalar("SELECT attempts FROM targets WHERE status = 'scheduled'")
+            .fetch_all(world.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        attempts,
+        vec![0, 0, 0],
+        "waiting for a rate limit is not a failed attempt"
+    );
+    // Once the fault is gone and the wait is over, the backlog goes out.
+    world.sandbox.faults().clear();
+    world.drain().await;
+    let published = world
+        .sandbox
+        .live()
+        .iter()
+        .filter(|p| {
+            p.message
+                .as_deref()
+                .is_some_and(|m| m.starts_with("Backlog"))
+        })
+        .count();
+    assert_eq!(published, 6);
+}
