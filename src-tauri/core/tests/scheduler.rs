@@ -205,3 +205,72 @@ async fn the_loop_wakes_on_a_change_and_stops_on_request() {
         .unwrap()
         .unwrap();
 }
+
+/// A clock the test moves (to play a laptop that slept).
+#[derive(Clone)]
+struct MovableClock(Arc<std::sync::Mutex<Timestamp>>);
+
+impl Clock for MovableClock {
+    fn now(&self) -> Timestamp {
+        *self.0.lock().unwrap()
+    }
+}
+
+#[tokio::test]
+async fn after_a_sleep_posts_within_grace_publish_and_older_ones_are_missed() {
+    let (store, _dir) = store().await;
+    let ig = account(&store, Platform::Instagram, "studio").await;
+    // Due at +10 min (will be 5 min late after waking) and at +2 min (18 min late: missed).
+    let late = store
+        .create_post(scheduled(&[ig.id], in_minutes(10), "UTC"), now())
+        .await
+        .unwrap();
+    let too_late = store
+        .create_post(scheduled(&[ig.id], in_minutes(2), "UTC"), now())
+        .await
+        .unwrap();
+    let clock = MovableClock(Arc::new(std::sync::Mutex::new(now())));
+    let publisher = CountingPublisher::default();
+    let scheduler = Scheduler::new(
+        store.clone(),
+        publisher.clone(),
+        Arc::new(clock.clone()),
+        "loop",
+    );
+    let (poke, changes) = tokio::sync::watch::channel(0u64);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move { scheduler.run(changes, stopped).await });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert_eq!(
+        publisher.0.load(Ordering::SeqCst),
+        0,
+        "nothing due before the sleep"
+    );
+
+    // The laptop sleeps 20 minutes: the wall clock jumps while the loop waits.
+    *clock.0.lock().unwrap() = in_minutes(20);
+    poke.send(1).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while publisher.0.load(Ordering::SeqCst) == 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    stop.send(true).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(5), task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.post(late.id).await.unwrap().targets[0].status,
+        TargetStatus::Published
+    );
+    assert_eq!(
+        store.post(too_late.id).await.unwrap().targets[0].status,
+        TargetStatus::Missed
+    );
+    assert_eq!(
+        publisher.0.load(Ordering::SeqCst),
+        1,
+        "never an automatic burst of missed posts"
+    );
+}
