@@ -3,6 +3,10 @@
 use herald_core::domain::{AccountId, AccountView, PostId, PostView};
 use herald_core::resident::running_resident;
 use herald_core::time::{self, Clock, SystemClock};
+use std::sync::Arc;
+
+use herald_core::vault::{KeyringVault, Vault};
+use herald_platforms::demo;
 use serde::Serialize;
 use tauri::State;
 
@@ -25,6 +29,8 @@ pub enum PublishingState {
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct AppStatus {
     pub publishing: PublishingState,
+    /// Whether "Try Herald with sandbox accounts" is on.
+    pub sandbox: bool,
     /// Whether a tray host shows the icon (`None`: unknown or no resident process).
     pub tray_icon: Option<bool>,
     pub data_dir: String,
@@ -132,6 +138,31 @@ pub async fn cancel_post(
         .await?)
 }
 
+/// Turns on "Try Herald with sandbox accounts": simulated Pages that publish to the local
+/// sandbox hosted by the resident process.
+#[tauri::command]
+#[specta::specta]
+pub async fn enable_sandbox(state: State<'_, AppState>) -> CommandResult<AppStatus> {
+    let vault: Arc<dyn Vault> = Arc::new(KeyringVault::from_env());
+    demo::enable_sandbox(
+        &state.store,
+        vault,
+        demo::DEFAULT_SANDBOX_PORT,
+        SystemClock.now(),
+    )
+    .await?;
+    status(&state).await
+}
+
+/// Removes the sandbox accounts and their posts, and turns the sandbox off.
+#[tauri::command]
+#[specta::specta]
+pub async fn disable_sandbox(state: State<'_, AppState>) -> CommandResult<AppStatus> {
+    let vault: Arc<dyn Vault> = Arc::new(KeyringVault::from_env());
+    demo::disable_sandbox(&state.store, vault).await?;
+    status(&state).await
+}
+
 /// Every account.
 #[tauri::command]
 #[specta::specta]
@@ -167,6 +198,7 @@ async fn status(state: &AppState) -> CommandResult<AppStatus> {
     };
     Ok(AppStatus {
         publishing,
+        sandbox: state.store.sandbox_port().await?.is_some(),
         tray_icon: resident.and_then(|r| r.tray_icon),
         data_dir: state.data_dir.display().to_string(),
     })

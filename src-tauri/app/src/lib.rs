@@ -59,6 +59,8 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::list_accounts,
             commands::get_status,
             commands::set_publishing_paused,
+            commands::enable_sandbox,
+            commands::disable_sandbox,
         ])
         .events(collect_events![DataChanged])
 }

@@ -40,6 +40,15 @@ pub enum Command {
         #[arg(value_parser = ["on", "off"])]
         state: String,
     },
+    /// Try Herald with sandbox accounts: simulated Facebook Pages that publish to a local
+    /// simulation (hosted by `herald tray` or `herald run`), removed again with `off`.
+    Sandbox {
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+        /// The port on 127.0.0.1 (default 47831).
+        #[arg(long)]
+        port: Option<u16>,
+    },
     /// Your own developer apps ("bring your own app").
     #[command(subcommand)]
     Apps(AppsCommand),

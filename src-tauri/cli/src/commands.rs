@@ -8,11 +8,12 @@ use herald_core::scheduler::Scheduler;
 use herald_core::time::{self, Clock, SystemClock};
 use herald_core::vault::{KeyringVault, Secret, Vault};
 use herald_core::{logging, CoreError, CoreResult};
-use herald_platforms::{Endpoints, PlatformPublisher};
+use herald_platforms::{demo, Endpoints, PlatformPublisher};
 use jiff::Timestamp;
 
 use crate::args::{AccountsCommand, AppsCommand, Cli, Command, PostsCommand};
 use crate::context::Context;
+use crate::sandbox_host::SandboxHost;
 use crate::{autostart, launch, output, tray};
 
 /// Runs one command line.
@@ -39,6 +40,22 @@ async fn run_on(ctx: &Context, command: Command) -> CoreResult<()> {
         Command::Pause => ctx.store.set_publishing_paused(true).await,
         Command::Resume => ctx.store.set_publishing_paused(false).await,
         Command::Autostart { state } => autostart::set(&ctx.store, state == "on").await,
+        Command::Sandbox { state, port } => {
+            let vault: Arc<dyn Vault> = Arc::new(KeyringVault::from_env());
+            if state == "on" {
+                let port = port.unwrap_or(demo::DEFAULT_SANDBOX_PORT);
+                let accounts = demo::enable_sandbox(&ctx.store, vault, port, now).await?;
+                output::accounts(&accounts);
+                eprintln!(
+                    "Sandbox on (127.0.0.1:{port}): these simulated accounts publish only to the local \
+                     sandbox, hosted by `herald tray` or `herald run`. `herald sandbox off` removes them."
+                );
+            } else {
+                let removed = demo::disable_sandbox(&ctx.store, vault).await?;
+                eprintln!("Sandbox off: removed {removed} simulated account(s) and their posts.");
+            }
+            Ok(())
+        }
         Command::Apps(AppsCommand::Set {
             platform,
             client_id,
@@ -192,10 +209,14 @@ async fn posts(ctx: &Context, command: PostsCommand, now: Timestamp) -> CoreResu
 async fn run_scheduler(ctx: &Context, until_idle: bool) -> CoreResult<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let owner = format!("herald-run-{}", std::process::id());
-    let scheduler = Scheduler::new(ctx.store.clone(), platform_publisher(), clock, owner);
+    let publisher = platform_publisher();
+    let mut sandbox = SandboxHost::default();
+    sandbox.sync(&ctx.store, &publisher).await;
+    let scheduler = Scheduler::new(ctx.store.clone(), publisher, clock, owner);
     if until_idle {
-        let handled = scheduler.run_until_idle().await?;
-        eprintln!("Handled {handled} due target(s).");
+        let handled = scheduler.run_until_idle().await;
+        sandbox.stop().await;
+        eprintln!("Handled {} due target(s).", handled?);
         return Ok(());
     }
     let changes =
@@ -206,7 +227,9 @@ async fn run_scheduler(ctx: &Context, until_idle: bool) -> CoreResult<()> {
         let _ = stop.send(true);
     });
     eprintln!("Herald is publishing; press Ctrl+C to stop.");
-    scheduler.run(changes, stopped).await
+    let result = scheduler.run(changes, stopped).await;
+    sandbox.stop().await;
+    result
 }
 
 /// The publisher for every platform, with tokens from the OS keyring and base URLs from the

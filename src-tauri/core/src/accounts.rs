@@ -16,24 +16,30 @@ pub struct NewAccount {
     /// The platform's own id of the account (stable across reconnects).
     pub platform_account_id: String,
     pub name: String,
+    /// A sandbox account: publishes to the local simulation, never to the real platform.
+    pub simulated: bool,
 }
 
 impl Store {
     /// Every account, in the order they were connected.
     pub async fn list_accounts(&self) -> CoreResult<Vec<AccountView>> {
-        sqlx::query!(r#"SELECT id AS "id!", platform, name, status FROM accounts ORDER BY id"#)
-            .fetch_all(self.pool())
-            .await?
-            .into_iter()
-            .map(|row| {
-                Ok(AccountView {
-                    id: row.id,
-                    platform: row.platform.parse()?,
-                    name: row.name,
-                    status: row.status.parse()?,
-                })
+        sqlx::query!(
+            r#"SELECT id AS "id!", platform, name, status, simulated AS "simulated: bool"
+               FROM accounts ORDER BY id"#
+        )
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(AccountView {
+                id: row.id,
+                platform: row.platform.parse()?,
+                name: row.name,
+                status: row.status.parse()?,
+                simulated: row.simulated,
             })
-            .collect()
+        })
+        .collect()
     }
 
     /// One account.
@@ -58,14 +64,15 @@ impl Store {
         let platform = new.platform.as_str();
         let now_s = time::to_epoch(now);
         let id = sqlx::query_scalar!(
-            r#"INSERT INTO accounts (platform, platform_account_id, name, status, created_at)
-               VALUES (?, ?, ?, 'connected', ?)
+            r#"INSERT INTO accounts (platform, platform_account_id, name, status, simulated, created_at)
+               VALUES (?, ?, ?, 'connected', ?, ?)
                ON CONFLICT (platform, platform_account_id)
-               DO UPDATE SET name = excluded.name, status = 'connected'
+               DO UPDATE SET name = excluded.name, status = 'connected', simulated = excluded.simulated
                RETURNING id AS "id!""#,
             platform,
             new.platform_account_id,
             new.name,
+            new.simulated,
             now_s
         )
         .fetch_one(self.pool())
@@ -80,6 +87,40 @@ impl Store {
             .execute(self.pool())
             .await?;
         Ok(())
+    }
+
+    /// Removes every sandbox account with its posts (a post that also targets a real account
+    /// keeps that target) and its keyring entries. Returns how many accounts were removed.
+    pub async fn remove_simulated_accounts(&self, vault: &dyn Vault) -> CoreResult<usize> {
+        let ids = sqlx::query_scalar!(r#"SELECT id AS "id!" FROM accounts WHERE simulated = 1"#)
+            .fetch_all(self.pool())
+            .await?;
+        for id in &ids {
+            vault.delete(&SecretKey::AccessToken(*id))?;
+            vault.delete(&SecretKey::RefreshToken(*id))?;
+        }
+        let mut tx = self.pool().begin().await?;
+        sqlx::query!(
+            "DELETE FROM remote_changes WHERE account_id IN (SELECT id FROM accounts WHERE simulated = 1)"
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "DELETE FROM targets WHERE account_id IN (SELECT id FROM accounts WHERE simulated = 1)"
+        )
+        .execute(&mut *tx)
+        .await?;
+        // Posts left without any target were the sandbox's alone (undated drafts are kept).
+        sqlx::query!(
+            "DELETE FROM posts WHERE draft = 0 AND id NOT IN (SELECT post_id FROM targets)"
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!("DELETE FROM accounts WHERE simulated = 1")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(ids.len())
     }
 
     /// Disconnects an account: deletes its keyring entries and marks it disconnected, so its

@@ -135,6 +135,8 @@ pub struct AccountView {
     pub platform: Platform,
     pub name: String,
     pub status: AccountStatus,
+    /// A sandbox account ("Try Herald"): publishes to the local simulation only.
+    pub simulated: bool,
 }
 
 /// A media file attached to a post.

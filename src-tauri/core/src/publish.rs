@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::domain::{AccountId, Platform, PostView};
 use crate::error::CoreResult;
+use crate::scheduler::RemoteChange;
 use crate::store::Store;
 use crate::time;
 
@@ -39,6 +40,8 @@ pub struct PublishJob {
     pub platform: Platform,
     /// The platform's own id of the account (a Page id, an Instagram user id…).
     pub platform_account_id: String,
+    /// A sandbox account: publish to the local simulation.
+    pub simulated: bool,
     /// What earlier attempts recorded (`None` on a first attempt).
     pub progress: Option<Value>,
     /// The platform's id of the post, once known.
@@ -114,12 +117,7 @@ pub trait Publisher: Send + Sync + 'static {
     }
 
     /// Cancels a post the platform holds for later (the user moved or deleted it in Herald).
-    fn cancel_handoff(
-        &self,
-        _account_id: AccountId,
-        _platform: Platform,
-        _remote_id: &str,
-    ) -> impl Future<Output = CancelOutcome> + Send {
+    fn cancel_handoff(&self, _change: &RemoteChange) -> impl Future<Output = CancelOutcome> + Send {
         async { CancelOutcome::Cancelled }
     }
 }

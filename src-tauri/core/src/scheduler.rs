@@ -285,10 +285,7 @@ impl<P: Publisher> Scheduler<P> {
     /// Cancels at the platforms the posts that were moved or deleted after being handed over.
     async fn apply_remote_changes(&self) -> CoreResult<()> {
         for change in self.store.pending_remote_changes(self.clock.now()).await? {
-            let outcome = self
-                .publisher
-                .cancel_handoff(change.account_id, change.platform, &change.remote_id)
-                .await;
+            let outcome = self.publisher.cancel_handoff(&change).await;
             tracing::info!(remote = %change.remote_id, ?outcome, "cancelled a handed-off post");
             self.store
                 .finish_remote_change(&change, &outcome, self.clock.now())
@@ -341,6 +338,8 @@ pub struct RemoteChange {
     pub platform: Platform,
     pub remote_id: String,
     pub target_id: Option<i64>,
+    /// The account is a sandbox account.
+    pub simulated: bool,
 }
 
 impl Store {
@@ -480,7 +479,7 @@ impl Store {
     ) -> CoreResult<Option<PublishJob>> {
         let Some(row) = sqlx::query!(
             r#"SELECT t.post_id, t.account_id, t.progress, t.remote_id, t.handed_off AS "handed_off: bool",
-                      a.platform, a.platform_account_id, p.due_at AS "due_at!"
+                      a.platform, a.platform_account_id, a.simulated AS "simulated: bool", p.due_at AS "due_at!"
                FROM targets t JOIN accounts a ON a.id = t.account_id JOIN posts p ON p.id = t.post_id
                WHERE t.id = ? AND p.due_at IS NOT NULL"#,
             target_id
@@ -506,6 +505,7 @@ impl Store {
             account_id: row.account_id,
             platform: row.platform.parse()?,
             platform_account_id: row.platform_account_id,
+            simulated: row.simulated,
             progress: row
                 .progress
                 .as_deref()
@@ -729,7 +729,8 @@ impl Store {
     pub async fn pending_remote_changes(&self, now: Timestamp) -> CoreResult<Vec<RemoteChange>> {
         let now_s = time::to_epoch(now);
         sqlx::query!(
-            r#"SELECT r.id AS "id!", r.account_id, a.platform, r.remote_id, r.target_id
+            r#"SELECT r.id AS "id!", r.account_id, a.platform, r.remote_id, r.target_id,
+                      a.simulated AS "simulated: bool"
                FROM remote_changes r JOIN accounts a ON a.id = r.account_id
                WHERE a.status = 'connected' AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ?)
                ORDER BY r.id"#,
@@ -745,6 +746,7 @@ impl Store {
                 platform: row.platform.parse()?,
                 remote_id: row.remote_id,
                 target_id: row.target_id,
+                simulated: row.simulated,
             })
         })
         .collect()

@@ -10,6 +10,7 @@ pub const DEFAULT_GRACE_MINUTES: i64 = 15;
 const PUBLISHING_PAUSED: &str = "publishing_paused";
 const GRACE_MINUTES: &str = "grace_minutes";
 const AUTOSTART: &str = "autostart";
+const SANDBOX_PORT: &str = "sandbox_port";
 
 impl Store {
     async fn setting(&self, key: &str) -> CoreResult<Option<String>> {
@@ -57,6 +58,28 @@ impl Store {
     pub async fn set_grace_minutes(&self, minutes: i64) -> CoreResult<()> {
         self.set_setting(GRACE_MINUTES, &minutes.max(0).to_string())
             .await
+    }
+
+    /// The port of the built-in sandbox on 127.0.0.1 while "Try Herald with sandbox accounts"
+    /// is on; `None` when it is off.
+    pub async fn sandbox_port(&self) -> CoreResult<Option<u16>> {
+        Ok(self
+            .setting(SANDBOX_PORT)
+            .await?
+            .and_then(|v| v.parse().ok()))
+    }
+
+    /// Turns the built-in sandbox on (at `port`) or off.
+    pub async fn set_sandbox_port(&self, port: Option<u16>) -> CoreResult<()> {
+        match port {
+            Some(port) => self.set_setting(SANDBOX_PORT, &port.to_string()).await,
+            None => {
+                sqlx::query!("DELETE FROM settings WHERE key = ?", SANDBOX_PORT)
+                    .execute(self.pool())
+                    .await?;
+                Ok(())
+            }
+        }
     }
 
     /// Whether the resident process starts at login.

@@ -33,6 +33,7 @@ pub async fn account(store: &Store, platform: Platform, name: &str) -> AccountVi
                 platform,
                 platform_account_id: format!("{platform}-{name}"),
                 name: name.to_owned(),
+                simulated: false,
             },
             now(),
         )

@@ -66,6 +66,20 @@ impl Endpoints {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
+    /// The base URLs of Herald's built-in sandbox serving at `base` (e.g.
+    /// `http://127.0.0.1:47831`): one server, one path prefix per real host.
+    pub fn sandbox(base: &str) -> Self {
+        let base = base.trim_end_matches('/');
+        Endpoints {
+            instagram_graph: format!("{base}/instagram-graph"),
+            instagram_api: format!("{base}/instagram-api"),
+            facebook_graph: format!("{base}/facebook"),
+            facebook_video: format!("{base}/facebook-video"),
+            rupload: format!("{base}/rupload"),
+            tiktok_api: format!("{base}/tiktok"),
+        }
+    }
+
     /// The base URLs read through `lookup` (an environment, a map in tests).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
         let get = |var: EndpointVar| {

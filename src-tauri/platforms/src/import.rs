@@ -45,6 +45,7 @@ pub async fn import_accounts(
                             platform,
                             platform_account_id: page.id,
                             name: page.name,
+                            simulated: false,
                         },
                         now,
                     )

@@ -2,6 +2,7 @@
 //! lives (every base URL can be pointed at the sandbox) and the token files users import.
 //! Facebook Pages publishing is here; Instagram and TikTok arrive with their own issues.
 
+pub mod demo;
 pub mod endpoints;
 pub mod facebook;
 pub mod graph;

@@ -1,14 +1,14 @@
 //! The publisher the scheduler uses: picks the platform client for each target and reads the
 //! account's token from the keyring just before the call.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use herald_core::domain::{AccountId, Platform};
 use herald_core::publish::{
     CancelOutcome, Progress, PublishFailure, PublishJob, PublishOutcome, Publisher, Retry,
 };
-use herald_core::scheduler::NoPlatformClients;
+use herald_core::scheduler::{NoPlatformClients, RemoteChange};
 use herald_core::vault::{Secret, SecretKey, Vault};
 use jiff::SignedDuration;
 
@@ -19,6 +19,8 @@ use crate::Endpoints;
 #[derive(Clone)]
 pub struct PlatformPublisher {
     facebook: Facebook,
+    /// The client for sandbox accounts, while the built-in sandbox is on.
+    sandbox: Arc<RwLock<Option<Facebook>>>,
     vault: Arc<dyn Vault>,
 }
 
@@ -27,8 +29,32 @@ impl PlatformPublisher {
     pub fn new(endpoints: &Endpoints, vault: Arc<dyn Vault>) -> Self {
         PlatformPublisher {
             facebook: Facebook::new(endpoints),
+            sandbox: Arc::new(RwLock::new(None)),
             vault,
         }
+    }
+
+    /// Points sandbox accounts at the built-in sandbox on `port` (or nowhere).
+    pub fn set_sandbox_port(&self, port: Option<u16>) {
+        let client = port
+            .map(|port| Facebook::new(&Endpoints::sandbox(&format!("http://127.0.0.1:{port}"))));
+        *self.sandbox.write().unwrap_or_else(PoisonError::into_inner) = client;
+    }
+
+    /// The Facebook client for an account: the sandbox's for sandbox accounts.
+    fn facebook_for(&self, simulated: bool) -> Result<Facebook, PublishFailure> {
+        if !simulated {
+            return Ok(self.facebook.clone());
+        }
+        self.sandbox
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or_else(|| PublishFailure {
+                code: "sandbox_off".to_owned(),
+                message: "This is a sandbox account and the sandbox is off. Turn \"Try Herald with sandbox accounts\" on again, or remove the sandbox accounts.".to_owned(),
+                retry: Retry::After(Duration::from_secs(60)),
+            })
     }
 
     async fn token(&self, account_id: AccountId) -> Result<Secret, PublishFailure> {
@@ -64,10 +90,16 @@ impl PlatformPublisher {
 impl Publisher for PlatformPublisher {
     async fn publish(&self, job: &PublishJob, progress: &Progress) -> PublishOutcome {
         match job.platform {
-            Platform::Facebook => match self.token(job.account_id).await {
-                Ok(token) => self.facebook.publish(job, &token, progress).await,
-                Err(failure) => PublishOutcome::Failed(failure),
-            },
+            Platform::Facebook => {
+                let client = match self.facebook_for(job.simulated) {
+                    Ok(client) => client,
+                    Err(failure) => return PublishOutcome::Failed(failure),
+                };
+                match self.token(job.account_id).await {
+                    Ok(token) => client.publish(job, &token, progress).await,
+                    Err(failure) => PublishOutcome::Failed(failure),
+                }
+            }
             Platform::Instagram | Platform::TikTok => {
                 NoPlatformClients.publish(job, progress).await
             }
@@ -79,17 +111,17 @@ impl Publisher for PlatformPublisher {
             .then_some((facebook::HANDOFF_EARLIEST, facebook::HANDOFF_LATEST))
     }
 
-    async fn cancel_handoff(
-        &self,
-        account_id: AccountId,
-        platform: Platform,
-        remote_id: &str,
-    ) -> CancelOutcome {
-        match platform {
-            Platform::Facebook => match self.token(account_id).await {
-                Ok(token) => self.facebook.cancel_scheduled(remote_id, &token).await,
-                Err(_) => CancelOutcome::RetryAfter(Duration::from_secs(5 * 60)),
-            },
+    async fn cancel_handoff(&self, change: &RemoteChange) -> CancelOutcome {
+        match change.platform {
+            Platform::Facebook => {
+                let Ok(client) = self.facebook_for(change.simulated) else {
+                    return CancelOutcome::RetryAfter(Duration::from_secs(60));
+                };
+                match self.token(change.account_id).await {
+                    Ok(token) => client.cancel_scheduled(&change.remote_id, &token).await,
+                    Err(_) => CancelOutcome::RetryAfter(Duration::from_secs(5 * 60)),
+                }
+            }
             Platform::Instagram | Platform::TikTok => CancelOutcome::Cancelled,
         }
     }

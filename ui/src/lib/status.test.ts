@@ -4,6 +4,7 @@ import { bannerContent, pauseButton } from "./status";
 
 const status = (publishing: AppStatus["publishing"], tray_icon: boolean | null = true): AppStatus => ({
   publishing,
+  sandbox: false,
   tray_icon,
   data_dir: "/data",
 });

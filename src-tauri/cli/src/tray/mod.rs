@@ -15,6 +15,7 @@ use herald_core::{logging, paths, CoreResult, Store};
 use tokio::sync::{mpsc, watch};
 
 use crate::launch;
+use crate::sandbox_host::SandboxHost;
 
 /// What the tray menu (or the tray host) asks the resident process to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,10 +49,13 @@ pub async fn run() -> CoreResult<()> {
         let _ = lock.set_tray_icon(false);
     }
 
+    let publisher = crate::commands::platform_publisher();
+    let mut sandbox = SandboxHost::default();
+    sandbox.sync(&store, &publisher).await;
     let (events_tx, events) = mpsc::unbounded_channel();
     let scheduler = Scheduler::new(
         store.clone(),
-        crate::commands::platform_publisher(),
+        publisher.clone(),
         Arc::new(SystemClock) as Arc<dyn Clock>,
         format!("herald-tray-{}", std::process::id()),
     )
@@ -89,16 +93,18 @@ pub async fn run() -> CoreResult<()> {
                 Some(TrayCommand::Quit) | None => break,
             }},
             Ok(()) = changes.changed() => {
-                // Another process may have paused or resumed publishing.
+                // Another process may have paused publishing or turned the sandbox on or off.
                 if let (Some(icon), Ok(paused)) = (&icon, store.publishing_paused().await) {
                     icon.show_paused(paused).await;
                 }
+                sandbox.sync(&store, &publisher).await;
             }
         }
     }
     tracing::info!("resident process stopping");
     let _ = stop.send(true);
     let _ = scheduler_task.await;
+    sandbox.stop().await;
     if let Some(icon) = icon {
         icon.shutdown().await;
     }

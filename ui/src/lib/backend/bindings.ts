@@ -138,6 +138,29 @@ async setPublishingPaused(paused: boolean) : Promise<Result<AppStatus, AppError>
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Turns on "Try Herald with sandbox accounts": simulated Pages that publish to the local
+ * sandbox hosted by the resident process.
+ */
+async enableSandbox() : Promise<Result<AppStatus, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("enable_sandbox") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Removes the sandbox accounts and their posts, and turns the sandbox off.
+ */
+async disableSandbox() : Promise<Result<AppStatus, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("disable_sandbox") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -167,7 +190,11 @@ export type AccountStatus = "connected" |
 /**
  * An account as shown to the user (never with a token: those stay in the keyring).
  */
-export type AccountView = { id: number; platform: Platform; name: string; status: AccountStatus }
+export type AccountView = { id: number; platform: Platform; name: string; status: AccountStatus; 
+/**
+ * A sandbox account ("Try Herald"): publishes to the local simulation only.
+ */
+simulated: boolean }
 /**
  * An error returned by a command.
  */
@@ -180,6 +207,10 @@ export type AppError = { code: "not_found"; message: string } | { code: "invalid
  * What the window shows in its status banner.
  */
 export type AppStatus = { publishing: PublishingState; 
+/**
+ * Whether "Try Herald with sandbox accounts" is on.
+ */
+sandbox: boolean; 
 /**
  * Whether a tray host shows the icon (`None`: unknown or no resident process).
  */

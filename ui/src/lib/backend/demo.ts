@@ -5,8 +5,8 @@ import type { AccountView, AppStatus, PostView, TargetStatus, TargetView } from 
 import type { FakeData } from "./fake";
 
 const ACCOUNTS: AccountView[] = [
-  { id: 1, platform: "instagram", name: "@lindenbakery", status: "connected" },
-  { id: 2, platform: "facebook", name: "Linden Bakery", status: "connected" },
+  { id: 1, platform: "instagram", name: "@lindenbakery", status: "connected", simulated: false },
+  { id: 2, platform: "facebook", name: "Linden Bakery", status: "connected", simulated: false },
 ];
 
 function target(accountId: number, status: TargetStatus, extra: Partial<TargetView> = {}): TargetView {
@@ -82,7 +82,7 @@ function posts(now: Date): PostView[] {
   ];
 }
 
-const RUNNING: AppStatus = { publishing: "running", tray_icon: true, data_dir: "/home/demo/.local/share/herald" };
+const RUNNING: AppStatus = { publishing: "running", sandbox: false, tray_icon: true, data_dir: "/home/demo/.local/share/herald" };
 
 /**
  * Scenario flags (comma-separated in `?fake=`):
@@ -94,6 +94,7 @@ export function demoData(now: Date, flags: string[] = []): FakeData {
   if (flags.includes("stopped")) status.publishing = "stopped";
   if (flags.includes("paused")) status.publishing = "paused";
   if (flags.includes("notray")) status.tray_icon = false;
+  if (flags.includes("sandbox")) status.sandbox = true;
   return {
     accounts: empty ? [] : ACCOUNTS,
     posts: empty ? [] : posts(now),

@@ -16,8 +16,8 @@ function setup(posts = [
 ]) {
   const data: FakeData = {
     posts,
-    accounts: [{ id: 1, platform: "instagram", name: "@acme", status: "connected" }],
-    status: { publishing: "running", tray_icon: true, data_dir: "/data" },
+    accounts: [{ id: 1, platform: "instagram", name: "@acme", status: "connected", simulated: false }],
+    status: { publishing: "running", sandbox: false, tray_icon: true, data_dir: "/data" },
   };
   return createFakeBackend(data, { now });
 }

@@ -116,6 +116,22 @@ export function createFakeBackend(initial: FakeData, { now = () => new Date() }:
       }
       return copy(data.status);
     },
+    async enableSandbox() {
+      data.status.sandbox = true;
+      const id = Math.max(0, ...data.accounts.map((a) => a.id)) + 1;
+      data.accounts.push({ id, platform: "facebook", name: "Sandbox Bakery (sandbox)", status: "connected", simulated: true });
+      notify();
+      return copy(data.status);
+    },
+    async disableSandbox() {
+      data.status.sandbox = false;
+      const simulated = new Set(data.accounts.filter((a) => a.simulated).map((a) => a.id));
+      data.accounts = data.accounts.filter((a) => !a.simulated);
+      for (const p of data.posts) p.targets = p.targets.filter((t) => !simulated.has(t.account_id));
+      data.posts = data.posts.filter((p) => p.draft || p.targets.length > 0);
+      notify();
+      return copy(data.status);
+    },
     onDataChanged(cb) {
       listeners.add(cb);
       return () => listeners.delete(cb);

@@ -28,6 +28,8 @@ export function createTauriBackend(): Backend {
     listAccounts: () => unwrap(commands.listAccounts()),
     getStatus: () => unwrap(commands.getStatus()),
     setPublishingPaused: (paused) => unwrap(commands.setPublishingPaused(paused)),
+    enableSandbox: () => unwrap(commands.enableSandbox()),
+    disableSandbox: () => unwrap(commands.disableSandbox()),
     onDataChanged(cb) {
       const unlisten = events.dataChanged.listen(() => cb());
       return () => void unlisten.then((stop) => stop());

@@ -37,6 +37,10 @@ export interface Backend {
   listAccounts(): Promise<AccountView[]>;
   getStatus(): Promise<AppStatus>;
   setPublishingPaused(paused: boolean): Promise<AppStatus>;
+  /** Turn on "Try Herald with sandbox accounts" (simulated accounts, local publishing only). */
+  enableSandbox(): Promise<AppStatus>;
+  /** Remove the sandbox accounts and their posts. */
+  disableSandbox(): Promise<AppStatus>;
   /** Calls `cb` whenever posts, accounts or status change; returns an unsubscribe function. */
   onDataChanged(cb: () => void): () => void;
 }

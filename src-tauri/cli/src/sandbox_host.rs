@@ -1,0 +1,54 @@
+//! Hosting the built-in sandbox while "Try Herald with sandbox accounts" is on: the resident
+//! process (or `herald run`) serves it on 127.0.0.1 and points sandbox accounts at it.
+
+use herald_core::Store;
+use herald_platforms::PlatformPublisher;
+use herald_sandbox::{RunningSandbox, SandboxConfig};
+
+/// The sandbox this process serves, if any.
+#[derive(Default)]
+pub struct SandboxHost {
+    running: Option<(u16, RunningSandbox)>,
+}
+
+impl SandboxHost {
+    /// Starts or stops the sandbox to match the setting, and tells the publisher where it is.
+    /// If another Herald process already serves the port, that one is used.
+    pub async fn sync(&mut self, store: &Store, publisher: &PlatformPublisher) {
+        let wanted = match store.sandbox_port().await {
+            Ok(port) => port,
+            Err(err) => {
+                tracing::warn!(%err, "cannot read the sandbox setting");
+                return;
+            }
+        };
+        if self.running.as_ref().map(|(port, _)| *port) != wanted {
+            self.stop().await;
+            if let Some(port) = wanted {
+                match herald_sandbox::start(SandboxConfig {
+                    port,
+                    ..SandboxConfig::default()
+                })
+                .await
+                {
+                    Ok(sandbox) => {
+                        tracing::info!(port, "serving the built-in sandbox");
+                        self.running = Some((port, sandbox));
+                    }
+                    Err(err) => {
+                        tracing::info!(port, %err, "the sandbox port is taken; using the sandbox already there")
+                    }
+                }
+            }
+        }
+        publisher.set_sandbox_port(wanted);
+    }
+
+    /// Stops the sandbox this process serves.
+    pub async fn stop(&mut self) {
+        if let Some((port, sandbox)) = self.running.take() {
+            sandbox.shutdown().await;
+            tracing::info!(port, "stopped the built-in sandbox");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! "Try Herald with sandbox accounts": the built-in sandbox's Facebook Pages as accounts that
+//! are clearly marked as simulated, publish only to the sandbox on 127.0.0.1, and are removed
+//! in one step. The resident process (or `herald run`) hosts the sandbox while this is on.
+
+use std::sync::Arc;
+
+use herald_core::accounts::NewAccount;
+use herald_core::domain::{AccountView, Platform};
+use herald_core::vault::{Secret, SecretKey, Vault};
+use herald_core::{CoreError, CoreResult, Store};
+use jiff::Timestamp;
+
+/// The port the built-in sandbox listens on unless told otherwise.
+pub const DEFAULT_SANDBOX_PORT: u16 = 47831;
+
+/// Adds the sandbox's accounts (tokens into the keyring, like real ones) and turns the sandbox
+/// on at `port`.
+pub async fn enable_sandbox(
+    store: &Store,
+    vault: Arc<dyn Vault>,
+    port: u16,
+    now: Timestamp,
+) -> CoreResult<Vec<AccountView>> {
+    let seed = herald_sandbox::Seed::default();
+    let mut accounts = Vec::new();
+    for user in seed
+        .facebook_users
+        .iter()
+        .filter(|u| u.token_expires_in.is_none_or(|s| s > 0))
+    {
+        for page in &user.pages {
+            let account = store
+                .upsert_account(
+                    &NewAccount {
+                        platform: Platform::Facebook,
+                        platform_account_id: page.id.clone(),
+                        name: format!("{} (sandbox)", page.name),
+                        simulated: true,
+                    },
+                    now,
+                )
+                .await?;
+            let vault = vault.clone();
+            let token = Secret::new(page.token.clone());
+            let key = SecretKey::AccessToken(account.id);
+            tokio::task::spawn_blocking(move || vault.store(&key, &token))
+                .await
+                .map_err(|err| {
+                    CoreError::Unavailable(format!("the keyring task failed: {err}"))
+                })??;
+            accounts.push(account);
+        }
+    }
+    store.set_sandbox_port(Some(port)).await?;
+    Ok(accounts)
+}
+
+/// Removes the sandbox accounts, their posts and tokens, and turns the sandbox off. Returns how
+/// many accounts were removed.
+pub async fn disable_sandbox(store: &Store, vault: Arc<dyn Vault>) -> CoreResult<usize> {
+    let removed = store.remove_simulated_accounts(vault.as_ref()).await?;
+    store.set_sandbox_port(None).await?;
+    Ok(removed)
+}
