@@ -408,6 +408,32 @@ async function main() {
     await screenShot("d-second-instance.png");
   });
 
+  test("e", "a herald://post/<id> link (what a clicked notification sends) opens that post in the running window", async () => {
+    if (!post) throw new Error("needs the post of case (a)");
+    const first = owned("herald-desktop");
+    if (first.length !== 1) throw new Error(`expected one herald-desktop, found ${first.length}`);
+    const before = count(logText(), "opening a post from a link");
+    const out = openSync(shot("e-link.log"), "w");
+    const link = spawn(DESKTOP, [`herald://post/${post.id}`], { env: ENV, stdio: ["ignore", out, out] });
+    const code = await new Promise((res) => {
+      const timer = setTimeout(() => res(null), 5000);
+      link.on("exit", (c) => {
+        clearTimeout(timer);
+        res(c);
+      });
+    });
+    if (code !== 0) throw new Error(`the link's herald-desktop exited with ${code} (expected 0: handed to the first)`);
+    await waitFor(() => count(logText(), "opening a post from a link") > before, 5000, "the first window to log the link");
+    note(`the first window (pid ${first[0].pid}) opened post ${post.id} from the link`);
+    // A forged link is refused with a logged reason and changes nothing.
+    const refusedBefore = count(logText(), "refused a deep link");
+    spawn(DESKTOP, ["herald://post/1?token=stolen"], { env: ENV, stdio: "ignore" });
+    await waitFor(() => count(logText(), "refused a deep link") > refusedBefore, 5000, "the forged link to be refused");
+    if (logText().includes("stolen")) throw new Error("a refused link's parameters reached the log");
+    await sleep(500);
+    await screenShot("e-post-opened-from-link.png");
+  });
+
   // ------------------------------------------------------------------ run
   let passed = 0, failed = 0;
   const watchdog = setTimeout(() => {

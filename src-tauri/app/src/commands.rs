@@ -163,6 +163,14 @@ pub async fn disable_sandbox(state: State<'_, AppState>) -> CommandResult<AppSta
     status(&state).await
 }
 
+/// The post a `herald://post/<id>` link asked to show before the window was ready, if any
+/// (asked once when the UI starts; later links arrive as the `OpenPost` event).
+#[tauri::command]
+#[specta::specta]
+pub async fn take_pending_post(state: State<'_, AppState>) -> CommandResult<Option<PostId>> {
+    Ok(state.take_pending_post())
+}
+
 /// Every account.
 #[tauri::command]
 #[specta::specta]

@@ -19,6 +19,7 @@
 //! ```
 
 mod commands;
+mod deep_link;
 mod error;
 mod resident;
 mod state;
@@ -43,6 +44,12 @@ const MAIN_WINDOW: &str = "main";
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct DataChanged;
 
+/// Asks the window to show a post (a notification was clicked, a `herald://post/<id>` link).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct OpenPost {
+    pub id: herald_core::domain::PostId,
+}
+
 /// The typed IPC surface: commands and events, also used to generate the UI's bindings.
 pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
@@ -60,9 +67,10 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::get_status,
             commands::set_publishing_paused,
             commands::enable_sandbox,
+            commands::take_pending_post,
             commands::disable_sandbox,
         ])
-        .events(collect_events![DataChanged])
+        .events(collect_events![DataChanged, OpenPost])
 }
 
 /// Writes the TypeScript bindings of [`ipc`] to `path`.
@@ -105,16 +113,13 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .invoke_handler(ipc.invoke_handler())
-        .manage(AppState {
-            store: store.clone(),
-            data_dir: data_dir.clone(),
-        })
+        .manage(AppState::new(store.clone(), data_dir.clone()))
         .setup(move |app| {
             ipc.mount_events(app);
             resident::ensure_running(&data_dir);
-            register_deep_links(app.handle());
             forward_changes(app.handle().clone(), store, data_dir.clone());
             open_main_window(app.handle())?;
+            register_deep_links(app.handle());
             Ok(())
         })
         .run(tauri::generate_context!());
@@ -158,23 +163,40 @@ fn focus_main_window(app: &AppHandle) {
     }
 }
 
-/// Registers the `herald://` scheme (Linux and Windows register at run time) and logs the
-/// links that arrive; only their scheme and host are logged, never their parameters.
+/// Registers the `herald://` scheme (Linux and Windows register at run time) and acts on the
+/// links that arrive (at cold start too). Refused links are logged with a reason, never their
+/// parameters.
 fn register_deep_links(app: &AppHandle) {
     use tauri_plugin_deep_link::DeepLinkExt;
     #[cfg(any(target_os = "linux", windows))]
     if let Err(err) = app.deep_link().register_all() {
         tracing::warn!(%err, "cannot register the herald:// scheme");
     }
-    app.deep_link().on_open_url(|event| {
+    if let Ok(Some(urls)) = app.deep_link().get_current() {
+        for url in &urls {
+            handle_link(app, url);
+        }
+    }
+    let handle = app.clone();
+    app.deep_link().on_open_url(move |event| {
         for url in event.urls() {
-            tracing::info!(
-                scheme = url.scheme(),
-                host = url.host_str().unwrap_or(""),
-                "deep link received"
-            );
+            handle_link(&handle, &url);
         }
     });
+}
+
+fn handle_link(app: &AppHandle, url: &tauri::Url) {
+    match deep_link::parse(url) {
+        Ok(deep_link::DeepLink::OpenPost(id)) => {
+            tracing::info!(post = id, "opening a post from a link");
+            if let Some(state) = app.try_state::<AppState>() {
+                state.set_pending_post(id);
+            }
+            focus_main_window(app);
+            let _ = OpenPost { id }.emit(app);
+        }
+        Err(reason) => tracing::warn!(scheme = url.scheme(), reason, "refused a deep link"),
+    }
 }
 
 /// Emits [`DataChanged`] whenever the database changes, whoever changed it, and when the

@@ -23,6 +23,15 @@ pub fn desktop_binary() -> CoreResult<PathBuf> {
 /// Starts the window process detached from this one. A window already open is focused instead
 /// (the window process is single-instance).
 pub fn open_window() -> CoreResult<()> {
+    open_window_with(&[])
+}
+
+/// Opens the window at a post (through its `herald://post/<id>` link).
+pub fn open_post(post_id: i64) -> CoreResult<()> {
+    open_window_with(&[format!("herald://post/{post_id}")])
+}
+
+fn open_window_with(args: &[String]) -> CoreResult<()> {
     let binary = desktop_binary()?;
     if !binary.exists() {
         return Err(CoreError::Unavailable(format!(
@@ -31,6 +40,7 @@ pub fn open_window() -> CoreResult<()> {
         )));
     }
     let mut child = Command::new(&binary)
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -3,19 +3,27 @@
 
 use herald_core::scheduler::SchedulerEvent;
 use notify_rust::Notification;
+
+use crate::launch;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 /// Sends a notification for each scheduler event until the scheduler stops.
 pub async fn deliver(mut events: UnboundedReceiver<SchedulerEvent>) {
     while let Some(event) = events.recv().await {
         let (summary, body) = describe(&event);
-        show(&summary, &body).await;
+        let post = match &event {
+            SchedulerEvent::Published { target, .. } | SchedulerEvent::Failed { target, .. } => {
+                Some(target.post_id)
+            }
+            SchedulerEvent::Missed { .. } => None,
+        };
+        show(&summary, &body, post).await;
     }
 }
 
 /// Tells the user about a problem of the resident process itself.
 pub async fn problem(summary: &str, body: &str) {
-    show(summary, body).await;
+    show(summary, body, None).await;
 }
 
 fn describe(event: &SchedulerEvent) -> (String, String) {
@@ -43,16 +51,34 @@ fn describe(event: &SchedulerEvent) -> (String, String) {
     }
 }
 
-async fn show(summary: &str, body: &str) {
-    let result = Notification::new()
+/// Shows a notification; clicking it (where the daemon supports actions) opens the window at
+/// `open_post`, or the window itself.
+async fn show(summary: &str, body: &str, open_post: Option<i64>) {
+    let mut notification = Notification::new();
+    notification
         .appname("Herald")
         .summary(summary)
         .body(body)
         .icon("herald")
-        .show_async()
-        .await;
-    if let Err(err) = result {
-        tracing::warn!(%err, "cannot show a notification");
+        .action("default", "Open in Herald");
+    match notification.show_async().await {
+        Ok(handle) => {
+            // Waits (on a blocking thread) until the notification is clicked or closed.
+            tokio::task::spawn_blocking(move || {
+                handle.wait_for_action(|action| {
+                    if action == "default" {
+                        let opened = match open_post {
+                            Some(id) => launch::open_post(id),
+                            None => launch::open_window(),
+                        };
+                        if let Err(err) = opened {
+                            tracing::warn!(%err, "cannot open the window from a notification");
+                        }
+                    }
+                });
+            });
+        }
+        Err(err) => tracing::warn!(%err, "cannot show a notification"),
     }
 }
 

@@ -152,6 +152,18 @@ async enableSandbox() : Promise<Result<AppStatus, AppError>> {
 }
 },
 /**
+ * The post a `herald://post/<id>` link asked to show before the window was ready, if any
+ * (asked once when the UI starts; later links arrive as the `OpenPost` event).
+ */
+async takePendingPost() : Promise<Result<number | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("take_pending_post") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Removes the sandbox accounts and their posts, and turns the sandbox off.
  */
 async disableSandbox() : Promise<Result<AppStatus, AppError>> {
@@ -168,9 +180,11 @@ async disableSandbox() : Promise<Result<AppStatus, AppError>> {
 
 
 export const events = __makeEvents__<{
-dataChanged: DataChanged
+dataChanged: DataChanged,
+openPost: OpenPost
 }>({
-dataChanged: "data-changed"
+dataChanged: "data-changed",
+openPost: "open-post"
 })
 
 /** user-defined constants **/
@@ -227,6 +241,10 @@ export type MediaKind = "image" | "video"
  * A media file attached to a post.
  */
 export type MediaView = { id: number; path: string; kind: MediaKind; mime: string; size_bytes: number }
+/**
+ * Asks the window to show a post (a notification was clicked, a `herald://post/<id>` link).
+ */
+export type OpenPost = { id: number }
 /**
  * A network Herald publishes to.
  */

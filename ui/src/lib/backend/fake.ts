@@ -132,6 +132,12 @@ export function createFakeBackend(initial: FakeData, { now = () => new Date() }:
       notify();
       return copy(data.status);
     },
+    async takePendingPost() {
+      return null;
+    },
+    onOpenPost() {
+      return () => {};
+    },
     onDataChanged(cb) {
       listeners.add(cb);
       return () => listeners.delete(cb);

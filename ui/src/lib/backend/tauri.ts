@@ -30,6 +30,11 @@ export function createTauriBackend(): Backend {
     setPublishingPaused: (paused) => unwrap(commands.setPublishingPaused(paused)),
     enableSandbox: () => unwrap(commands.enableSandbox()),
     disableSandbox: () => unwrap(commands.disableSandbox()),
+    takePendingPost: () => unwrap(commands.takePendingPost()),
+    onOpenPost(cb) {
+      const unlisten = events.openPost.listen((event) => cb(event.payload.id));
+      return () => void unlisten.then((stop) => stop());
+    },
     onDataChanged(cb) {
       const unlisten = events.dataChanged.listen(() => cb());
       return () => void unlisten.then((stop) => stop());

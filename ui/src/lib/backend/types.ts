@@ -41,6 +41,10 @@ export interface Backend {
   enableSandbox(): Promise<AppStatus>;
   /** Remove the sandbox accounts and their posts. */
   disableSandbox(): Promise<AppStatus>;
+  /** A post a link (e.g. a clicked notification) asked to show before the UI was ready. */
+  takePendingPost(): Promise<number | null>;
+  /** Calls `cb` when a link asks to show a post; returns an unsubscribe function. */
+  onOpenPost(cb: (id: number) => void): () => void;
   /** Calls `cb` whenever posts, accounts or status change; returns an unsubscribe function. */
   onDataChanged(cb: () => void): () => void;
 }
