@@ -469,3 +469,44 @@ async fn a_throttled_page_is_not_called_again_until_its_wait_is_over() {
         .count();
     assert_eq!(published, 6);
 }
+
+#[tokio::test]
+async fn a_dropped_connection_before_facebook_applied_anything_posts_once_on_retry() {
+    let world = World::new().await;
+    world.sandbox.faults().add(
+        FaultRule::new(FaultAction::Drop)
+            .method("POST")
+            .path_contains("/feed")
+            .count(2),
+    );
+    world.sandbox.faults().add(
+        FaultRule::new(FaultAction::Delay { ms: 300 })
+            .method("GET")
+            .count(4),
+    );
+    let post = world
+        .post("Dropped, then fine", 1, SignedDuration::ZERO)
+        .await;
+    world.drain().await;
+    assert_eq!(
+        world.statuses(&post).await,
+        vec![TargetStatus::Published; 2]
+    );
+    assert_eq!(world.live_count("Dropped, then fine"), 2);
+    let history: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT outcome, code FROM publish_attempts ORDER BY id")
+            .fetch_all(world.store.pool())
+            .await
+            .unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|(o, c)| o == "retry" && c.as_deref() == Some("network")),
+        "{history:?}"
+    );
+    assert_eq!(
+        history.iter().filter(|(o, _)| o == "published").count(),
+        2,
+        "{history:?}"
+    );
+}
