@@ -394,7 +394,7 @@ impl Store {
     }
 
     /// Claims targets on `platform` due within `[from, to]` that can be handed to the platform's
-    /// own scheduler.
+    /// own scheduler (stories cannot: platforms publish them only when asked).
     pub async fn claim_handoff_targets(
         &self,
         platform: Platform,
@@ -417,6 +417,7 @@ impl Store {
                    JOIN posts p ON p.id = t.post_id
                    JOIN accounts a ON a.id = t.account_id
                  WHERE p.draft = 0 AND a.status = 'connected' AND a.platform = ?
+                   AND p.kind != 'story'
                    AND t.status = 'scheduled' AND t.handed_off = 0
                    AND t.id NOT IN (SELECT target_id FROM remote_changes WHERE target_id IS NOT NULL)
                    AND p.due_at BETWEEN ? AND ?

@@ -1,6 +1,6 @@
 //! Facebook Pages (`../shared/platforms/meta-api.md` §2): importing the Pages a user manages,
 //! publishing text and photo posts, handing posts due later to Facebook's own scheduler, and
-//! cancelling them.
+//! cancelling them. Videos, reels and stories go through [`crate::facebook_video`].
 //!
 //! Every non-idempotent call (`POST /{page}/feed`) is preceded by a recorded intent; an attempt
 //! that finds an intent without a result first looks for the post on the Page before posting
@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use herald_core::domain::{MediaKind, MediaView};
+use herald_core::domain::MediaView;
 use herald_core::failpoint::pause_point;
 use herald_core::publish::{
     CancelOutcome, Progress, PublishFailure, PublishJob, PublishMode, PublishOutcome, Retry,
@@ -21,6 +21,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::facebook_video::{self, FacebookVideo};
 use crate::graph::GraphFailure;
 use crate::http::{http_client, str_field, GraphHost};
 use crate::Endpoints;
@@ -64,13 +65,17 @@ struct FacebookProgress {
 #[derive(Debug, Clone)]
 pub struct Facebook {
     graph: GraphHost,
+    /// Videos, reels and stories (the video and rupload hosts).
+    video: FacebookVideo,
 }
 
 impl Facebook {
-    /// A client for the Graph host in `endpoints`.
+    /// A client for the Graph, video and rupload hosts in `endpoints`.
     pub fn new(endpoints: &Endpoints) -> Self {
+        let http = http_client();
         Facebook {
-            graph: GraphHost::new(http_client(), &endpoints.facebook_graph),
+            graph: GraphHost::new(http.clone(), &endpoints.facebook_graph),
+            video: FacebookVideo::new(http, endpoints),
         }
     }
 
@@ -117,6 +122,9 @@ impl Facebook {
         token: &Secret,
         progress: &Progress,
     ) -> PublishOutcome {
+        if facebook_video::handles(job) {
+            return self.video.publish(job, token, progress).await;
+        }
         let result = match job.mode {
             PublishMode::Verify => self.verify(job, token).await,
             PublishMode::Now | PublishMode::Handoff => {
@@ -214,6 +222,10 @@ impl Facebook {
 
     /// Cancels a post Facebook holds for later.
     pub async fn cancel_scheduled(&self, post_id: &str, token: &Secret) -> CancelOutcome {
+        if facebook_video::is_video_id(post_id) {
+            // A handed-over video or reel is held by its video id.
+            return self.video.cancel_scheduled(post_id, token).await;
+        }
         match self.read_post(post_id, token).await {
             Ok(post) if post.is_published => {
                 return CancelOutcome::AlreadyPublished {
@@ -360,15 +372,10 @@ struct PostState {
     permalink: Option<String>,
 }
 
-/// The photos of a post, checked against what Facebook accepts; videos are refused plainly.
+/// The photos of a post, checked against what Facebook accepts (posts with a video never get
+/// here: [`Facebook::publish`] sends them to [`crate::facebook_video`]).
 fn photos_of(job: &PublishJob) -> Result<Vec<&MediaView>, PublishFailure> {
     let media = &job.post.media;
-    if media.iter().any(|m| m.kind == MediaKind::Video) {
-        return Err(never(
-            "unsupported_media",
-            "Herald cannot publish videos to Facebook yet. Remove the video or publish it from Facebook.",
-        ));
-    }
     if media.len() > MAX_PHOTOS {
         return Err(never(
             "too_many_photos",

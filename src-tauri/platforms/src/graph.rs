@@ -176,37 +176,6 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     (minutes > 0).then(|| Duration::from_secs(minutes * 60))
 }
 
-/// The highest percentage of any budget in `X-Business-Use-Case-Usage` / `X-App-Usage`: above
-/// 90 % Herald stops calling until the window resets.
-pub fn usage_percent(headers: &HeaderMap) -> Option<u64> {
-    let mut highest = None;
-    for name in ["x-business-use-case-usage", "x-app-usage"] {
-        let Some(text) = headers.get(name).and_then(|v| v.to_str().ok()) else {
-            continue;
-        };
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
-            continue;
-        };
-        let mut visit = |entry: &serde_json::Value| {
-            for key in ["call_count", "total_time", "total_cputime"] {
-                if let Some(n) = entry.get(key).and_then(|v| v.as_u64()) {
-                    highest = Some(highest.map_or(n, |h: u64| h.max(n)));
-                }
-            }
-        };
-        match &value {
-            serde_json::Value::Object(map) if map.contains_key("call_count") => visit(&value),
-            serde_json::Value::Object(map) => map
-                .values()
-                .filter_map(|v| v.as_array())
-                .flatten()
-                .for_each(&mut visit),
-            _ => {}
-        }
-    }
-    highest
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,7 +231,6 @@ mod tests {
                 .unwrap(),
         );
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(7 * 60)));
-        assert_eq!(usage_percent(&headers), Some(95));
         headers.insert("x-business-use-case-usage", "not json".parse().unwrap());
         assert_eq!(retry_after(&headers), None);
     }

@@ -103,7 +103,7 @@ async fn read_json(mut response: Response) -> Result<Value, GraphFailure> {
 }
 
 /// A transport error in words, without its URL.
-fn describe(err: &reqwest::Error) -> String {
+pub(crate) fn describe(err: &reqwest::Error) -> String {
     let kind = if err.is_timeout() {
         "timed out"
     } else if err.is_connect() {

@@ -5,6 +5,7 @@
 pub mod demo;
 pub mod endpoints;
 pub mod facebook;
+pub mod facebook_video;
 pub mod graph;
 mod http;
 pub mod import;
