@@ -35,6 +35,9 @@ pub enum Command {
     Pause,
     /// Resume publishing.
     Resume,
+    /// Settings every Herald process shares.
+    #[command(subcommand)]
+    Settings(SettingsCommand),
     /// Start the resident process at login, or stop doing so.
     Autostart {
         #[arg(value_parser = ["on", "off"])]
@@ -142,6 +145,17 @@ pub enum PostsCommand {
         /// Only this account's target.
         #[arg(long)]
         account: Option<i64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// Show the settings.
+    Show(JsonFlag),
+    /// How late (in minutes) an overdue post may still be published; later it is missed.
+    GraceMinutes {
+        #[arg(value_parser = clap::value_parser!(u16).range(0..=1440))]
+        minutes: u16,
     },
 }
 

@@ -11,7 +11,7 @@ use herald_core::{logging, CoreError, CoreResult};
 use herald_platforms::{demo, Endpoints, PlatformPublisher};
 use jiff::Timestamp;
 
-use crate::args::{AccountsCommand, AppsCommand, Cli, Command, PostsCommand};
+use crate::args::{AccountsCommand, AppsCommand, Cli, Command, PostsCommand, SettingsCommand};
 use crate::context::Context;
 use crate::sandbox_host::SandboxHost;
 use crate::{autostart, launch, output, tray};
@@ -40,6 +40,26 @@ async fn run_on(ctx: &Context, command: Command) -> CoreResult<()> {
         Command::Pause => ctx.store.set_publishing_paused(true).await,
         Command::Resume => ctx.store.set_publishing_paused(false).await,
         Command::Autostart { state } => autostart::set(&ctx.store, state == "on").await,
+        Command::Settings(SettingsCommand::GraceMinutes { minutes }) => {
+            ctx.store.set_grace_minutes(i64::from(minutes)).await
+        }
+        Command::Settings(SettingsCommand::Show(flag)) => {
+            let settings = serde_json::json!({
+                "publishing_paused": ctx.store.publishing_paused().await?,
+                "grace_minutes": ctx.store.grace_minutes().await?,
+                "autostart": ctx.store.autostart().await?,
+                "sandbox_port": ctx.store.sandbox_port().await?,
+                "data_dir": ctx.data_dir.display().to_string(),
+            });
+            if flag.json {
+                output::json(&settings)
+            } else {
+                for (key, value) in settings.as_object().into_iter().flatten() {
+                    println!("{key:<18} {value}");
+                }
+                Ok(())
+            }
+        }
         Command::Sandbox { state, port } => {
             let vault: Arc<dyn Vault> = Arc::new(KeyringVault::from_env());
             if state == "on" {

@@ -262,6 +262,16 @@ fn pause_and_resume_are_shared_settings() {
     let db = herald.dir.path().join("herald.db");
     assert!(Path::new(&db).exists());
     assert!(herald.run(&["resume"]).status.success());
+    assert!(herald
+        .run(&["settings", "grace-minutes", "45"])
+        .status
+        .success());
+    let settings = herald.ok_json(&["settings", "show", "--json"]);
+    assert_eq!(settings["grace_minutes"], 45);
+    assert_eq!(settings["publishing_paused"], false);
+    assert!(herald
+        .fails(&["settings", "grace-minutes", "-3"])
+        .contains("herald"));
 }
 
 /// Needs the OS keyring: `make test` runs it inside a D-Bus session with GNOME Keyring.
