@@ -1,160 +1,16 @@
 //! Facebook publishing through the real engine against the sandbox: every post kind, native
 //! scheduling, and injected faults — each ending in the right state, never a duplicate.
 
-use std::sync::{Arc, Mutex};
+mod common;
+
+use common::*;
+use herald_core::domain::{AccountStatus, Platform, TargetStatus};
+use herald_core::time::{Clock, DueTime};
+use herald_core::vault::{Secret, SecretKey, Vault};
+use herald_sandbox::{FaultAction, FaultRule};
 use std::time::Duration;
 
-use herald_core::domain::{AccountView, Platform, PostKind, PostView, TargetStatus};
-use herald_core::posts::NewPost;
-use herald_core::scheduler::Scheduler;
-use herald_core::time::{Clock, DueTime};
-use herald_core::vault::{MemoryVault, Secret, SecretKey, Vault};
-use herald_core::Store;
-use herald_platforms::import::import_accounts;
-use herald_platforms::{Endpoints, PlatformPublisher};
-use herald_sandbox::{FaultAction, FaultRule, RunningSandbox, SandboxConfig};
 use jiff::{SignedDuration, Timestamp};
-
-/// A clock the test moves by hand.
-#[derive(Clone)]
-struct TestClock(Arc<Mutex<Timestamp>>);
-
-impl TestClock {
-    fn advance(&self, by: SignedDuration) {
-        let mut now = self.0.lock().unwrap();
-        *now += by;
-    }
-}
-
-impl Clock for TestClock {
-    fn now(&self) -> Timestamp {
-        *self.0.lock().unwrap()
-    }
-}
-
-struct World {
-    sandbox: RunningSandbox,
-    store: Store,
-    vault: Arc<MemoryVault>,
-    clock: TestClock,
-    pages: Vec<AccountView>,
-    dir: tempfile::TempDir,
-}
-
-impl World {
-    async fn new() -> World {
-        let sandbox = herald_sandbox::start(SandboxConfig::default())
-            .await
-            .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).await.unwrap();
-        let vault = Arc::new(MemoryVault::new());
-        let token_file = dir.path().join("token.json");
-        let user_token = sandbox.tokens().user_token().to_owned();
-        std::fs::write(&token_file, format!(r#"{{"access_token":"{user_token}"}}"#)).unwrap();
-        let now = Timestamp::now();
-        let pages = import_accounts(
-            &store,
-            vault.clone(),
-            &endpoints(&sandbox),
-            Platform::Facebook,
-            &token_file,
-            now,
-        )
-        .await
-        .unwrap();
-        World {
-            clock: TestClock(Arc::new(Mutex::new(now))),
-            sandbox,
-            store,
-            vault,
-            pages,
-            dir,
-        }
-    }
-
-    /// Runs the scheduler pass after pass, moving Herald's clock on between passes so that
-    /// retries come due, until nothing changes.
-    async fn drain(&self) {
-        let scheduler = self.scheduler();
-        for _ in 0..8 {
-            scheduler.tick().await.unwrap();
-            self.clock.advance(SignedDuration::from_mins(20));
-        }
-    }
-
-    fn scheduler(&self) -> Scheduler<PlatformPublisher> {
-        let publisher = PlatformPublisher::new(&endpoints(&self.sandbox), self.vault.clone());
-        Scheduler::new(
-            self.store.clone(),
-            publisher,
-            Arc::new(self.clock.clone()),
-            "test",
-        )
-    }
-
-    async fn post(&self, caption: &str, photos: usize, due_in: SignedDuration) -> PostView {
-        let media = (0..photos)
-            .map(|i| {
-                let path = self.dir.path().join(format!("photo-{caption}-{i}.png"));
-                std::fs::write(&path, tiny_png()).unwrap();
-                path
-            })
-            .collect();
-        self.store
-            .create_post(
-                NewPost {
-                    caption: caption.to_owned(),
-                    kind: PostKind::Post,
-                    due: Some(DueTime {
-                        at: self.clock.now() + due_in,
-                        zone: "UTC".to_owned(),
-                    }),
-                    draft: false,
-                    accounts: self.pages.iter().map(|p| p.id).collect(),
-                    media,
-                },
-                self.clock.now(),
-            )
-            .await
-            .unwrap()
-    }
-
-    async fn statuses(&self, post: &PostView) -> Vec<TargetStatus> {
-        self.store
-            .post(post.id)
-            .await
-            .unwrap()
-            .targets
-            .iter()
-            .map(|t| t.status)
-            .collect()
-    }
-
-    /// How many times a message went live (deleted or not) across the Pages.
-    fn live_count(&self, message: &str) -> usize {
-        self.sandbox
-            .live()
-            .iter()
-            .filter(|p| p.message.as_deref() == Some(message))
-            .count()
-    }
-}
-
-fn endpoints(sandbox: &RunningSandbox) -> Endpoints {
-    let env = sandbox.env();
-    Endpoints::from_lookup(|name| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
-}
-
-/// A 1×1 PNG.
-fn tiny_png() -> Vec<u8> {
-    vec![
-        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0,
-        0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 0x0D, 0x49, 0x44,
-        0x41, 0x54, 0x78, 0x9C, 0x63, 0, 1, 0, 0, 5, 0, 1, 0x0D, 0x0A, 0x2D, 0xB4, 0, 0, 0, 0,
-        0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
-    ]
-}
 
 #[tokio::test]
 async fn importing_a_user_token_connects_every_page_with_its_own_token() {
@@ -180,10 +36,14 @@ async fn importing_a_user_token_connects_every_page_with_its_own_token() {
 async fn text_photo_and_multi_photo_posts_publish_once_each_with_a_permalink() {
     let world = World::new().await;
     let text = world
-        .post("Fresh bread today", 0, SignedDuration::ZERO)
+        .post_photos("Fresh bread today", 0, SignedDuration::ZERO)
         .await;
-    let photo = world.post("One photo", 1, SignedDuration::ZERO).await;
-    let album = world.post("Three photos", 3, SignedDuration::ZERO).await;
+    let photo = world
+        .post_photos("One photo", 1, SignedDuration::ZERO)
+        .await;
+    let album = world
+        .post_photos("Three photos", 3, SignedDuration::ZERO)
+        .await;
     assert_eq!(world.scheduler().run_until_idle().await.unwrap(), 6);
     for post in [&text, &photo, &album] {
         let post = world.store.post(post.id).await.unwrap();
@@ -219,7 +79,7 @@ async fn a_lost_answer_is_reconciled_instead_of_posting_twice() {
             .count(2),
     );
     let post = world
-        .post("Did it go through?", 0, SignedDuration::ZERO)
+        .post_photos("Did it go through?", 0, SignedDuration::ZERO)
         .await;
     let scheduler = world.scheduler();
     scheduler.tick().await.unwrap();
@@ -259,7 +119,7 @@ async fn server_errors_and_rate_limits_are_retried_until_published() {
         .path_contains("/feed")
         .count(1),
     );
-    let post = world.post("Retry me", 0, SignedDuration::ZERO).await;
+    let post = world.post_photos("Retry me", 0, SignedDuration::ZERO).await;
     let scheduler = world.scheduler();
     scheduler.tick().await.unwrap();
     let targets = world.store.post(post.id).await.unwrap().targets;
@@ -289,7 +149,9 @@ async fn a_refused_token_fails_the_target_and_asks_for_a_reconnect() {
             &Secret::new("revoked-token"),
         )
         .unwrap();
-    let post = world.post("Needs a token", 0, SignedDuration::ZERO).await;
+    let post = world
+        .post_photos("Needs a token", 0, SignedDuration::ZERO)
+        .await;
     world.scheduler().run_until_idle().await.unwrap();
     let post = world.store.post(post.id).await.unwrap();
     let broken = post
@@ -313,7 +175,7 @@ async fn a_refused_token_fails_the_target_and_asks_for_a_reconnect() {
     );
     assert_eq!(
         world.store.account(page.id).await.unwrap().status,
-        herald_core::domain::AccountStatus::NeedsReconnect
+        AccountStatus::NeedsReconnect
     );
 }
 
@@ -321,7 +183,7 @@ async fn a_refused_token_fails_the_target_and_asks_for_a_reconnect() {
 async fn a_post_two_hours_ahead_goes_out_through_facebook_with_herald_not_running() {
     let world = World::new().await;
     let post = world
-        .post("Scheduled natively", 1, SignedDuration::from_hours(2))
+        .post_photos("Scheduled natively", 1, SignedDuration::from_hours(2))
         .await;
     let scheduler = world.scheduler();
     assert_eq!(
@@ -360,10 +222,10 @@ async fn a_post_two_hours_ahead_goes_out_through_facebook_with_herald_not_runnin
 async fn moving_or_deleting_a_handed_over_post_cancels_it_at_facebook() {
     let world = World::new().await;
     let moved = world
-        .post("Moved later", 0, SignedDuration::from_hours(2))
+        .post_photos("Moved later", 0, SignedDuration::from_hours(2))
         .await;
     let deleted = world
-        .post("Deleted", 0, SignedDuration::from_hours(3))
+        .post_photos("Deleted", 0, SignedDuration::from_hours(3))
         .await;
     world.scheduler().run_until_idle().await.unwrap();
     let due = DueTime {
@@ -419,7 +281,7 @@ async fn a_throttled_page_is_not_called_again_until_its_wait_is_over() {
     );
     for i in 0..3 {
         world
-            .post(&format!("Backlog {i}"), 0, SignedDuration::ZERO)
+            .post_photos(&format!("Backlog {i}"), 0, SignedDuration::ZERO)
             .await;
     }
     world.scheduler().tick().await.unwrap();
@@ -485,7 +347,7 @@ async fn a_dropped_connection_before_facebook_applied_anything_posts_once_on_ret
             .count(4),
     );
     let post = world
-        .post("Dropped, then fine", 1, SignedDuration::ZERO)
+        .post_photos("Dropped, then fine", 1, SignedDuration::ZERO)
         .await;
     world.drain().await;
     assert_eq!(
