@@ -1,68 +1,13 @@
 //! The `herald` command line as scripts use it: the JSON contract, one-line errors, and bad input
 //! that changes nothing. Each test has its own data directory.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
+use common::Herald;
 use serde_json::Value;
-
-struct Herald {
-    dir: tempfile::TempDir,
-}
-
-impl Herald {
-    fn new() -> Self {
-        Herald {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_herald"));
-        command
-            .args(args)
-            .env("HERALD_DATA_DIR", self.dir.path())
-            .env(
-                "HERALD_KEYRING_SERVICE",
-                format!("herald-cli-test-{}", std::process::id()),
-            )
-            .env_remove("HERALD_LOG")
-            .stdin(Stdio::null());
-        command
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().expect("run herald")
-    }
-
-    fn ok_json(&self, args: &[&str]) -> Value {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("one JSON document")
-    }
-
-    /// Runs a command that must fail; returns its single stderr line.
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(!out.status.success(), "{args:?} should fail");
-        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-        assert_eq!(
-            stderr.trim_end().lines().count(),
-            1,
-            "one line expected: {stderr:?}"
-        );
-        assert!(stderr.starts_with("herald: "), "{stderr}");
-        stderr
-    }
-
-    fn posts(&self) -> Value {
-        self.ok_json(&["posts", "list", "--json"])
-    }
-}
 
 fn future(days: i64) -> String {
     let at = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * days);
@@ -74,7 +19,7 @@ fn future(days: i64) -> String {
 fn create_show_list_reschedule_and_delete_speak_the_json_contract() {
     let herald = Herald::new();
     let at = future(2);
-    let post = herald.ok_json(&[
+    let post = herald.json(&[
         "posts",
         "create",
         "--at",
@@ -92,9 +37,15 @@ fn create_show_list_reschedule_and_delete_speak_the_json_contract() {
     assert_eq!(post["media"], Value::Array(vec![]));
     assert_eq!(post["targets"], Value::Array(vec![]));
 
-    let shown = herald.ok_json(&["posts", "show", &id.to_string(), "--json"]);
+    let shown = herald.json(&["posts", "show", &id.to_string(), "--json"]);
     assert_eq!(shown, post);
-    assert_eq!(herald.posts().as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        herald
+            .json(&["posts", "list", "--json"])
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
 
     let later = future(5);
     let out = herald.run(&["posts", "reschedule", &id.to_string(), "--at", &later]);
@@ -103,10 +54,10 @@ fn create_show_list_reschedule_and_delete_speak_the_json_contract() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let shown = herald.ok_json(&["posts", "show", &id.to_string(), "--json"]);
+    let shown = herald.json(&["posts", "show", &id.to_string(), "--json"]);
     assert_eq!(shown["due_at"], Value::String(later));
 
-    let in_range = herald.ok_json(&[
+    let in_range = herald.json(&[
         "posts",
         "list",
         "--from",
@@ -116,20 +67,23 @@ fn create_show_list_reschedule_and_delete_speak_the_json_contract() {
         "--json",
     ]);
     assert_eq!(in_range.as_array().map(Vec::len), Some(1));
-    let out_of_range = herald.ok_json(&["posts", "list", "--from", &future(6), "--json"]);
+    let out_of_range = herald.json(&["posts", "list", "--from", &future(6), "--json"]);
     assert_eq!(out_of_range.as_array().map(Vec::len), Some(0));
 
     assert!(herald
         .run(&["posts", "delete", &id.to_string()])
         .status
         .success());
-    assert_eq!(herald.posts(), Value::Array(vec![]));
+    assert_eq!(
+        herald.json(&["posts", "list", "--json"]),
+        Value::Array(vec![])
+    );
 }
 
 #[test]
 fn bad_input_gives_one_line_and_changes_nothing() {
     let herald = Herald::new();
-    let existing = herald.ok_json(&[
+    let existing = herald.json(&[
         "posts",
         "create",
         "--at",
@@ -138,7 +92,7 @@ fn bad_input_gives_one_line_and_changes_nothing() {
         "keep me",
         "--json",
     ]);
-    let before = herald.posts();
+    let before = herald.json(&["posts", "list", "--json"]);
 
     assert!(herald
         .fails(&["posts", "show", "4242"])
@@ -181,13 +135,13 @@ fn bad_input_gives_one_line_and_changes_nothing() {
         .fails(&["accounts", "disconnect", "5"])
         .contains("no account"));
 
-    assert_eq!(herald.posts(), before);
+    assert_eq!(herald.json(&["posts", "list", "--json"]), before);
 }
 
 #[test]
 fn drafts_may_have_no_date() {
     let herald = Herald::new();
-    let draft = herald.ok_json(&["posts", "create", "--draft", "--caption", "idea", "--json"]);
+    let draft = herald.json(&["posts", "create", "--draft", "--caption", "idea", "--json"]);
     assert_eq!(draft["draft"], true);
     assert_eq!(draft["due_at"], Value::Null);
     assert!(herald
@@ -199,7 +153,7 @@ fn drafts_may_have_no_date() {
 fn accounts_import_checks_the_token_file_and_says_it_is_not_available_yet() {
     let herald = Herald::new();
     assert_eq!(
-        herald.ok_json(&["accounts", "list", "--json"]),
+        herald.json(&["accounts", "list", "--json"]),
         Value::Array(vec![])
     );
     let file = herald.dir.path().join("token.json");
@@ -246,7 +200,7 @@ fn accounts_import_checks_the_token_file_and_says_it_is_not_available_yet() {
 #[test]
 fn run_until_idle_exits_when_nothing_is_due() {
     let herald = Herald::new();
-    herald.ok_json(&["posts", "create", "--at", &future(1), "--json"]);
+    herald.json(&["posts", "create", "--at", &future(1), "--json"]);
     let out = herald.run(&["run", "--until-idle"]);
     assert!(
         out.status.success(),
@@ -266,7 +220,7 @@ fn pause_and_resume_are_shared_settings() {
         .run(&["settings", "grace-minutes", "45"])
         .status
         .success());
-    let settings = herald.ok_json(&["settings", "show", "--json"]);
+    let settings = herald.json(&["settings", "show", "--json"]);
     assert_eq!(settings["grace_minutes"], 45);
     assert_eq!(settings["publishing_paused"], false);
     assert!(herald
@@ -277,8 +231,7 @@ fn pause_and_resume_are_shared_settings() {
 /// Needs the OS keyring: `make test` runs it inside a D-Bus session with GNOME Keyring.
 #[test]
 fn apps_set_keeps_the_secret_in_the_keyring_only() {
-    if std::env::var("HERALD_TEST_REAL_KEYRING").as_deref() != Ok("1") {
-        eprintln!("skipped: set HERALD_TEST_REAL_KEYRING=1 (make test does)");
+    if !common::keyring_enabled() {
         return;
     }
     let herald = Herald::new();

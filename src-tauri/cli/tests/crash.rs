@@ -5,98 +5,40 @@
 //! Uses the OS keyring (tokens are imported into it): `make test` runs it inside a D-Bus session
 //! with GNOME Keyring; elsewhere set `HERALD_TEST_REAL_KEYRING=1` to run it.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use herald_sandbox::{RunningSandbox, SandboxConfig};
-use serde_json::Value;
+use common::{keyring_enabled, start_sandbox, Herald};
 
-struct Env {
-    dir: tempfile::TempDir,
-    sandbox_env: Vec<(String, String)>,
-}
-
-impl Env {
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_herald"));
-        command
-            .args(args)
-            .env("HERALD_DATA_DIR", self.dir.path())
-            .env(
-                "HERALD_KEYRING_SERVICE",
-                format!("herald-crash-test-{}", std::process::id()),
-            )
-            .env_remove("HERALD_PAUSE_AT")
-            .stdin(Stdio::null());
-        for (key, value) in &self.sandbox_env {
-            command.env(key, value);
-        }
-        command
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.command(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-
-    /// Starts `herald run --until-idle` paused at `point`, and SIGKILLs it there.
-    fn kill_at(&self, point: &str) {
-        let mut child = self
-            .command(&["run", "--until-idle"])
-            .env("HERALD_PAUSE_AT", point)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if line.contains("paused at") {
-                    let _ = tx.send(line);
-                }
+/// Starts `herald run --until-idle` paused at `point`, and SIGKILLs it there.
+fn kill_at(herald: &Herald, point: &str) {
+    let mut child = herald
+        .command(&["run", "--until-idle"])
+        .env("HERALD_PAUSE_AT", point)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("paused at") {
+                let _ = tx.send(line);
             }
-        });
-        let reached = rx.recv_timeout(Duration::from_secs(30));
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
-        assert!(
-            reached.is_ok_and(|l| l.contains(point)),
-            "never reached {point}"
-        );
-    }
-
-    fn run_until_idle(&self) {
-        let out = self.command(&["run", "--until-idle"]).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-}
-
-fn enabled() -> bool {
-    std::env::var("HERALD_TEST_REAL_KEYRING").as_deref() == Ok("1")
-}
-
-fn start_sandbox() -> (RunningSandbox, tokio::runtime::Runtime) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sandbox = runtime
-        .block_on(herald_sandbox::start(SandboxConfig::default()))
-        .unwrap();
-    (sandbox, runtime)
+        }
+    });
+    let reached = rx.recv_timeout(Duration::from_secs(30));
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+    assert!(
+        reached.is_ok_and(|l| l.contains(point)),
+        "never reached {point}"
+    );
 }
 
 /// What a scenario publishes.
@@ -113,31 +55,8 @@ struct Publish<'a> {
 /// in turn, then run to the end; exactly one live post per Page, nothing left `publishing`.
 fn scenario(what: Publish<'_>, points: &[&str]) {
     let (sandbox, _runtime) = start_sandbox();
-    let env = Env {
-        dir: tempfile::tempdir().unwrap(),
-        sandbox_env: sandbox.env(),
-    };
-    let token_file = env.dir.path().join("token.json");
-    std::fs::write(
-        &token_file,
-        format!(r#"{{"access_token":"{}"}}"#, sandbox.tokens().user_token()),
-    )
-    .unwrap();
-    let pages = env.json(&[
-        "accounts",
-        "import",
-        "--platform",
-        "facebook",
-        "--token-file",
-        token_file.to_str().unwrap(),
-        "--json",
-    ]);
-    let ids: Vec<String> = pages
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].to_string())
-        .collect();
+    let env = Herald::with_sandbox(&sandbox);
+    let ids = env.import_sandbox_pages(&sandbox);
     assert_eq!(ids.len(), 2);
     let now = jiff::Timestamp::now().to_string();
     let mut args = vec![
@@ -166,9 +85,14 @@ fn scenario(what: Publish<'_>, points: &[&str]) {
     let id = post["id"].to_string();
 
     for point in points {
-        env.kill_at(point);
+        kill_at(&env, point);
     }
-    env.run_until_idle();
+    let out = env.run(&["run", "--until-idle"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let post = env.json(&["posts", "show", &id, "--json"]);
     for target in post["targets"].as_array().unwrap() {
@@ -222,8 +146,7 @@ fn text(caption: &str) -> Publish<'_> {
 
 #[test]
 fn killed_at_every_step_of_a_text_post_it_is_published_exactly_once() {
-    if !enabled() {
-        eprintln!("skipped: set HERALD_TEST_REAL_KEYRING=1 (make test does)");
+    if !keyring_enabled() {
         return;
     }
     scenario(
@@ -243,8 +166,7 @@ fn killed_at_every_step_of_a_text_post_it_is_published_exactly_once() {
 
 #[test]
 fn killed_at_every_step_of_photo_and_video_posts_each_is_published_exactly_once() {
-    if !enabled() {
-        eprintln!("skipped: set HERALD_TEST_REAL_KEYRING=1 (make test does)");
+    if !keyring_enabled() {
         return;
     }
     let photos = || Publish {

@@ -1,75 +1,24 @@
 //! `herald tray` with no window open publishes a due post and raises a desktop notification,
 //! observed on the session bus's `org.freedesktop.Notifications` interface as a desktop shell
-//! would see it.
-//!
-//! Needs a D-Bus session with the OS keyring: `make test` runs it inside one (GNOME Keyring);
-//! elsewhere set `HERALD_TEST_REAL_KEYRING=1` inside such a session.
+//! would see it. Needs a D-Bus session with the OS keyring (`make test` provides one).
+
+mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use herald_sandbox::SandboxConfig;
-use serde_json::Value;
+use common::{keyring_enabled, now, start_sandbox, Herald};
 
 #[test]
 fn the_tray_publishes_a_due_post_and_notifies_with_the_link() {
-    if std::env::var("HERALD_TEST_REAL_KEYRING").as_deref() != Ok("1") {
-        eprintln!("skipped: set HERALD_TEST_REAL_KEYRING=1 in a D-Bus session (make test does)");
+    if !keyring_enabled() {
         return;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sandbox = runtime
-        .block_on(herald_sandbox::start(SandboxConfig::default()))
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let herald = |args: &[&str]| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_herald"));
-        command
-            .args(args)
-            .env("HERALD_DATA_DIR", dir.path())
-            .env(
-                "HERALD_KEYRING_SERVICE",
-                format!("herald-notify-test-{}", std::process::id()),
-            )
-            .env("HERALD_DESKTOP_BIN", "/bin/false")
-            .stdin(Stdio::null());
-        for (key, value) in sandbox.env() {
-            command.env(key, value);
-        }
-        command
-    };
-    let json = |args: &[&str]| -> Value {
-        let out = herald(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
-
-    let token_file = dir.path().join("token.json");
-    std::fs::write(
-        &token_file,
-        format!(r#"{{"access_token":"{}"}}"#, sandbox.tokens().user_token()),
-    )
-    .unwrap();
-    let pages = json(&[
-        "accounts",
-        "import",
-        "--platform",
-        "facebook",
-        "--token-file",
-        token_file.to_str().unwrap(),
-        "--json",
-    ]);
-    let page = pages[0]["id"].to_string();
+    let (sandbox, _runtime) = start_sandbox();
+    let herald = Herald::with_sandbox(&sandbox);
+    let page = herald.import_sandbox_pages(&sandbox).remove(0);
 
     // Listen on the bus before anything is sent.
     let mut monitor = Command::new("dbus-monitor")
@@ -90,38 +39,24 @@ fn the_tray_publishes_a_due_post_and_notifies_with_the_link() {
     });
     std::thread::sleep(Duration::from_millis(300));
 
-    let mut tray = herald(&["tray"])
+    let mut tray = herald
+        .command(&["tray"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let now = jiff::Timestamp::now().to_string();
-    let post = json(&[
+    let post = herald.json(&[
         "posts",
         "create",
         "--account",
         &page,
         "--at",
-        &now,
+        &now(),
         "--caption",
         "Notify me",
         "--json",
     ]);
-    let id = post["id"].to_string();
-
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut published = Value::Null;
-    while Instant::now() < deadline {
-        published = json(&["posts", "show", &id, "--json"]);
-        if published["targets"][0]["status"] == "published" {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    assert_eq!(
-        published["targets"][0]["status"], "published",
-        "{published}"
-    );
+    let published = herald.wait_published(&post["id"].to_string());
     let permalink = published["targets"][0]["permalink"]
         .as_str()
         .unwrap()

@@ -2,100 +2,71 @@
 //! Pages, the resident process hosts the sandbox and publishes to it, `herald sandbox off`
 //! removes everything again. Needs the OS keyring (`make test` provides one).
 
-use std::process::{Command, Stdio};
+mod common;
+
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use common::{keyring_enabled, now, Herald};
 use serde_json::Value;
 
 #[test]
 fn sandbox_accounts_publish_locally_and_are_removed_in_one_step() {
-    if std::env::var("HERALD_TEST_REAL_KEYRING").as_deref() != Ok("1") {
-        eprintln!("skipped: set HERALD_TEST_REAL_KEYRING=1 (make test does)");
+    if !keyring_enabled() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let herald = Herald::new();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let herald = |args: &[&str]| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_herald"));
-        command
-            .args(args)
-            .env("HERALD_DATA_DIR", dir.path())
-            .env(
-                "HERALD_KEYRING_SERVICE",
-                format!("herald-sandbox-test-{}", std::process::id()),
-            )
-            .env("HERALD_DESKTOP_BIN", "/bin/false")
-            .stdin(Stdio::null());
-        command
-    };
-    let json = |args: &[&str]| -> Value {
-        let out = herald(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
 
-    let on = herald(&["sandbox", "on", "--port", &port.to_string()])
-        .output()
-        .unwrap();
+    let on = herald.run(&["sandbox", "on", "--port", &port.to_string()]);
     assert!(
         on.status.success(),
         "{}",
         String::from_utf8_lossy(&on.stderr)
     );
-    let accounts = json(&["accounts", "list", "--json"]);
+    let accounts = herald.json(&["accounts", "list", "--json"]);
     let accounts = accounts.as_array().unwrap();
     assert_eq!(accounts.len(), 2);
     assert!(accounts
         .iter()
         .all(|a| a["simulated"] == true && a["name"].as_str().unwrap().contains("(sandbox)")));
 
-    let mut tray = herald(&["tray"])
+    let mut tray = herald
+        .command(&["tray"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let now = jiff::Timestamp::now().to_string();
     let account = accounts[0]["id"].to_string();
-    let post = json(&[
+    let post = herald.json(&[
         "posts",
         "create",
         "--account",
         &account,
         "--at",
-        &now,
+        &now(),
         "--caption",
         "Hello sandbox",
         "--json",
     ]);
-    let id = post["id"].to_string();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut shown = Value::Null;
-    while Instant::now() < deadline {
-        shown = json(&["posts", "show", &id, "--json"]);
-        if shown["targets"][0]["status"] == "published" {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    assert_eq!(shown["targets"][0]["status"], "published", "{shown}");
+    herald.wait_published(&post["id"].to_string());
 
-    let off = herald(&["sandbox", "off"]).output().unwrap();
+    let off = herald.run(&["sandbox", "off"]);
     assert!(
         off.status.success(),
         "{}",
         String::from_utf8_lossy(&off.stderr)
     );
-    assert_eq!(json(&["accounts", "list", "--json"]), Value::Array(vec![]));
     assert_eq!(
-        json(&["posts", "list", "--json"]),
+        herald.json(&["accounts", "list", "--json"]),
+        Value::Array(vec![])
+    );
+    assert_eq!(
+        herald.json(&["posts", "list", "--json"]),
         Value::Array(vec![]),
         "the sandbox's posts go too"
     );
