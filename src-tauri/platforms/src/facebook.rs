@@ -428,11 +428,13 @@ fn fail(failure: GraphFailure) -> PublishFailure {
     failure.to_publish_failure(NETWORK)
 }
 
-fn bad(reason: &str) -> PublishFailure {
+/// An answer Facebook should not have given, as a retryable failure.
+pub(crate) fn bad(reason: &str) -> PublishFailure {
     GraphFailure::Malformed(reason.to_owned()).to_publish_failure(NETWORK)
 }
 
-fn never(code: &str, message: &str) -> PublishFailure {
+/// A final failure with a plain sentence.
+pub(crate) fn never(code: &str, message: &str) -> PublishFailure {
     PublishFailure {
         code: code.to_owned(),
         message: message.to_owned(),

@@ -39,6 +39,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
+use crate::facebook::{bad, never};
 use crate::graph::GraphFailure;
 use crate::http::{describe, str_field, GraphHost, GRAPH_VERSION};
 use crate::Endpoints;
@@ -1487,18 +1488,6 @@ fn now() -> i64 {
 /// From now until `at` (Unix seconds), at least a second.
 fn until(at: i64) -> Duration {
     Duration::from_secs(u64::try_from(at - now()).unwrap_or(0).max(1))
-}
-
-fn bad(reason: &str) -> PublishFailure {
-    GraphFailure::Malformed(reason.to_owned()).to_publish_failure(NETWORK)
-}
-
-fn never(code: &str, message: &str) -> PublishFailure {
-    PublishFailure {
-        code: code.to_owned(),
-        message: message.to_owned(),
-        retry: Retry::Never,
-    }
 }
 
 #[cfg(test)]
