@@ -63,6 +63,7 @@ async function main() {
     XDG_DATA_HOME: join(TMP, "xdg-data"),
     XDG_CONFIG_HOME: join(TMP, "xdg-config"),
     XDG_CACHE_HOME: join(TMP, "xdg-cache"),
+    HERALD_KEYRING_SERVICE: `herald-e2e-${RUN_ID}`,
     RUST_BACKTRACE: "1",
   };
   delete ENV.HERALD_E2E_IN_SESSION;
@@ -247,6 +248,33 @@ async function main() {
   // ------------------------------------------------------------------ the cases
   const cases = [];
   const test = (key, name, fn) => cases.push({ key, name, fn });
+
+  test("s", "a newcomer tries Herald with sandbox accounts from the empty calendar, sees a post go out, and removes them in one click", async () => {
+    if (!browser) throw new Error("no WebDriver session");
+    await ensureCalendar();
+    const tryButton = await browser.$("#try-sandbox");
+    await tryButton.waitForDisplayed({ timeout: 10000, timeoutMsg: "no 'Try Herald with sandbox accounts' on the empty calendar" });
+    await webShot("s-empty-calendar.png");
+    await tryButton.click();
+    await (await browser.$("#sandbox-mode")).waitForDisplayed({ timeout: 10000, timeoutMsg: "no sandbox banner after the click" });
+    const accounts = await cliJson("accounts", "list", "--json");
+    if (accounts.length !== 2 || !accounts.every((a) => a.simulated)) throw new Error(`accounts after the click: ${JSON.stringify(accounts)}`);
+    note(`sandbox accounts: ${accounts.map((a) => a.name).join(", ")}`);
+    const demo = await cliJson("posts", "create", "--account", String(accounts[0].id), "--at", new Date().toISOString(), "--caption", "Hello from the sandbox", "--json");
+    await waitFor(
+      async () => (await browser.$(`.herald-post[data-post-id="${demo.id}"][data-status="published"]`)).isExisting(),
+      20000, "the sandbox post to show as published on the calendar", 250,
+    );
+    const shown = await cliJson("posts", "show", String(demo.id), "--json");
+    note(`published by the background publisher: ${shown.targets[0].permalink}`);
+    await webShot("s-sandbox-published.png");
+    await (await browser.$("#sandbox-mode button")).click();
+    await waitFor(async () => !(await (await browser.$("#sandbox-mode")).isExisting()), 10000, "the sandbox banner to go");
+    const left = await cliJson("accounts", "list", "--json");
+    const posts = await cliJson("posts", "list", "--json");
+    if (left.length || posts.length) throw new Error(`after Remove: ${left.length} accounts, ${posts.length} posts`);
+    await waitFor(async () => !(await (await browser.$(`.herald-post[data-post-id="${demo.id}"]`)).isExisting()), 5000, "the sandbox post to leave the calendar");
+  });
 
   test("a", "a post created with the CLI appears on the calendar, in its day cell, without a restart", async () => {
     if (!browser) throw new Error("no WebDriver session");

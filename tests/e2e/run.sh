@@ -16,7 +16,7 @@ if [ ! -d "$HERE/node_modules/webdriverio" ] || [ ! -d "$HERE/node_modules/dbus-
   # `npm install`, not `npm ci`: the registry here 404s the other platforms' optional packages.
   npm --prefix "$HERE" install --no-audit --no-fund --loglevel=error >/dev/null
 fi
-for tool in xvfb-run dbus-run-session WebKitWebDriver xwininfo import convert; do
+for tool in xvfb-run dbus-run-session gnome-keyring-daemon WebKitWebDriver xwininfo import convert; do
   command -v "$tool" >/dev/null || { echo "missing tool: $tool (apt: xvfb dbus webkit2gtk-driver x11-utils imagemagick)"; echo "0 passed, 1 failed"; exit 1; }
 done
 
@@ -28,5 +28,11 @@ export TZ="${HERALD_E2E_TZ:-Pacific/Auckland}"
 export NO_AT_BRIDGE=1 GDK_BACKEND=x11
 unset WAYLAND_DISPLAY
 
-exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
-  dbus-run-session -- node "$HERE/run.mjs" "$@"
+# A throwaway keyring (GNOME Keyring's Secret Service, unlocked) in the run's own session bus,
+# for the sandbox accounts' tokens; its files live in a temporary folder, never the user's.
+KEYRING_HOME=$(mktemp -d /tmp/herald-e2e-keyring.XXXXXX)
+trap 'rm -rf "$KEYRING_HOME"' EXIT
+export HERALD_E2E_KEYRING_DATA="$KEYRING_HOME"
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+  dbus-run-session -- sh -c 'printf herald-e2e | XDG_DATA_HOME="$HERALD_E2E_KEYRING_DATA" gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec node "$@"' \
+  sh "$HERE/run.mjs" "$@"
