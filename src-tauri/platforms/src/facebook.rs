@@ -285,7 +285,12 @@ impl Facebook {
         handoff: bool,
     ) -> Result<String, GraphFailure> {
         let mut body = json!({ "message": job.post.caption });
-        if !photo_ids.is_empty() {
+        if photo_ids.is_empty() {
+            // A text post with a web address becomes a link post: Facebook shows its preview card.
+            if let Some(link) = first_link(&job.post.caption) {
+                body["link"] = Value::String(link.to_owned());
+            }
+        } else {
             body["attached_media"] = Value::Array(
                 photo_ids
                     .iter()
@@ -400,6 +405,15 @@ fn photos_of(job: &PublishJob) -> Result<Vec<&MediaView>, PublishFailure> {
     Ok(media.iter().collect())
 }
 
+/// The first http(s) address in a caption, without trailing punctuation.
+fn first_link(caption: &str) -> Option<&str> {
+    caption
+        .split_whitespace()
+        .find(|word| word.starts_with("https://") || word.starts_with("http://"))
+        .map(|word| word.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'']))
+        .filter(|link| link.len() > "https://".len())
+}
+
 /// Parses Graph times: RFC 3339 or `2026-11-24T12:00:00+0000`.
 fn parse_graph_time(text: &str) -> Option<i64> {
     if let Ok(at) = text.parse::<Timestamp>() {
@@ -445,6 +459,19 @@ pub(crate) fn never(code: &str, message: &str) -> PublishFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_web_address_makes_a_link_post() {
+        assert_eq!(
+            first_link("New menu! https://bakery.example/menu. Come by"),
+            Some("https://bakery.example/menu")
+        );
+        assert_eq!(
+            first_link("see http://a.example/x)"),
+            Some("http://a.example/x")
+        );
+        assert_eq!(first_link("no link, https:// alone"), None);
+    }
 
     #[test]
     fn graph_times_parse_in_both_shapes() {

@@ -372,3 +372,24 @@ async fn a_dropped_connection_before_facebook_applied_anything_posts_once_on_ret
         "{history:?}"
     );
 }
+
+#[tokio::test]
+async fn a_text_post_with_a_web_address_goes_out_as_a_link_post() {
+    let world = World::new().await;
+    let post = world
+        .post_photos(
+            "Our new menu https://bakery.example/menu",
+            0,
+            SignedDuration::ZERO,
+        )
+        .await;
+    world.scheduler().run_until_idle().await.unwrap();
+    assert_eq!(
+        world.statuses(&post).await,
+        vec![TargetStatus::Published; 2]
+    );
+    assert_eq!(
+        world.live_count("Our new menu https://bakery.example/menu"),
+        2
+    );
+}
