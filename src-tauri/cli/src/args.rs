@@ -177,14 +177,12 @@ pub struct JsonFlag {
     pub json: bool,
 }
 
-fn parse_platform(text: &str) -> Result<Platform, String> {
+fn parse_platform(text: &str) -> Result<Platform, herald_core::CoreError> {
     text.parse()
-        .map_err(|err: herald_core::CoreError| err.to_string())
 }
 
-fn parse_kind(text: &str) -> Result<PostKind, String> {
+fn parse_kind(text: &str) -> Result<PostKind, herald_core::CoreError> {
     text.parse()
-        .map_err(|err: herald_core::CoreError| err.to_string())
 }
 
 #[cfg(test)]

@@ -49,21 +49,33 @@ impl TokenFile {
 
     /// Parses the JSON text of a token file. The error describes the JSON's shape only
     /// (serde's messages name fields and positions, not values).
-    pub fn parse(text: &str) -> Result<TokenFile, String> {
+    pub fn parse(text: &str) -> Result<TokenFile, TokenFileError> {
         let file: TokenFile = serde_json::from_str(text).map_err(|err| {
             // Keep only the category and position: a message could quote a value.
-            format!(
-                "{:?} error at line {} column {}",
-                err.classify(),
-                err.line(),
-                err.column()
-            )
+            TokenFileError::Json {
+                category: format!("{:?}", err.classify()),
+                line: err.line(),
+                column: err.column(),
+            }
         })?;
         if file.access_token.expose().trim().is_empty() {
-            return Err("access_token is empty".to_owned());
+            return Err(TokenFileError::EmptyAccessToken);
         }
         Ok(file)
     }
+}
+
+/// Why a token file's text is refused (never quoting its values).
+#[derive(Debug, thiserror::Error)]
+pub enum TokenFileError {
+    #[error("{category} error at line {line} column {column}")]
+    Json {
+        category: String,
+        line: usize,
+        column: usize,
+    },
+    #[error("access_token is empty")]
+    EmptyAccessToken,
 }
 
 #[cfg(test)]
@@ -90,7 +102,7 @@ mod tests {
             r#"{"access_token":"IGQ-secret-value""#,
             r#"{"access_token":"  "}"#,
         ] {
-            let err = TokenFile::parse(bad).unwrap_err();
+            let err = TokenFile::parse(bad).unwrap_err().to_string();
             assert!(!err.contains("secret-value"), "{err}");
         }
     }

@@ -13,20 +13,32 @@ and the seeded accounts, and runs until Ctrl+C or SIGTERM.
 
 Control API: <base>/_sandbox/ (journal, live, accounts, faults, clock, reset).";
 
-fn parse_port(args: &[String]) -> Result<u16, String> {
+/// A command line the sandbox does not understand.
+#[derive(Debug)]
+struct UsageError(String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn parse_port(args: &[String]) -> Result<u16, UsageError> {
     let mut port = 0u16;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let value = if let Some(v) = arg.strip_prefix("--port=") {
             v.to_string()
         } else if arg == "--port" || arg == "-p" {
-            it.next().cloned().ok_or("--port needs a number")?
+            it.next()
+                .cloned()
+                .ok_or_else(|| UsageError("--port needs a number".to_owned()))?
         } else {
-            return Err(format!("unknown argument: {arg}"));
+            return Err(UsageError(format!("unknown argument: {arg}")));
         };
         port = value
             .parse()
-            .map_err(|_| format!("--port: not a port number: {value}"))?;
+            .map_err(|_| UsageError(format!("--port: not a port number: {value}")))?;
     }
     Ok(port)
 }
