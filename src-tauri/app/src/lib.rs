@@ -119,6 +119,7 @@ pub fn run() {
             forward_changes(app.handle().clone(), store, data_dir.clone());
             open_main_window(app.handle())?;
             register_deep_links(app.handle());
+            exit_on_sigterm(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!());
@@ -196,6 +197,25 @@ fn handle_link(app: &AppHandle, url: &tauri::Url) {
         }
         Err(reason) => tracing::warn!(scheme = url.scheme(), reason, "refused a deep link"),
     }
+}
+
+/// Ends the window cleanly on SIGTERM (logout, `kill`), as closing it would.
+fn exit_on_sigterm(app: AppHandle) {
+    #[cfg(unix)]
+    tauri::async_runtime::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                if term.recv().await.is_some() {
+                    tracing::info!("SIGTERM: closing the window");
+                    app.exit(0);
+                }
+            }
+            Err(err) => tracing::warn!(%err, "cannot listen for SIGTERM"),
+        }
+    });
+    #[cfg(not(unix))]
+    let _ = app;
 }
 
 /// Emits [`DataChanged`] whenever the database changes, whoever changed it, and when the
