@@ -51,9 +51,11 @@ impl PlatformPublisher {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
             .ok_or_else(|| PublishFailure {
-                code: "sandbox_off".to_owned(),
-                message: "This is a sandbox account and the sandbox is off. Turn \"Try Herald with sandbox accounts\" on again, or remove the sandbox accounts.".to_owned(),
-                retry: Retry::After(Duration::from_secs(60)),
+                // The resident process starts the sandbox when it sees the setting; a target
+                // claimed in the same instant waits a moment (no attempt is spent).
+                code: "sandbox_starting".to_owned(),
+                message: "This is a sandbox account and the sandbox is not serving yet; Herald will try again in a moment.".to_owned(),
+                retry: Retry::RateLimited(Duration::from_secs(2)),
             })
     }
 
