@@ -1,6 +1,7 @@
 //! Herald's platform sandbox: a local HTTP server that behaves like the real platform APIs
-//! (Facebook Pages today; Instagram and TikTok answer with a "not simulated" envelope), so
-//! that tests, benchmarks and a newcomer's first run never need the internet.
+//! (Facebook Pages, and Instagram API with Instagram Login publishing; Instagram's OAuth
+//! host and TikTok answer with a "not simulated" envelope), so that tests, benchmarks and
+//! a newcomer's first run never need the internet.
 //!
 //! One server, one port, a path prefix per real host:
 //!
@@ -13,9 +14,13 @@
 //! | `/instagram-api`    | api.instagram.com                | `HERALD_INSTAGRAM_API_URL`    |
 //! | `/tiktok`           | open.tiktokapis.com              | `HERALD_TIKTOK_API_URL`       |
 //!
-//! Version prefixes (`/v25.0/…`) are accepted and optional. The control API lives under
-//! `/_sandbox/` (journal, live, accounts, faults, clock, reset). What went live —
-//! [`RunningSandbox::live`] — is the ground truth for "published exactly once".
+//! `/instagram-graph` serves Instagram API with Instagram Login (profile, containers,
+//! publishing, quota, media, comments); `/rupload` serves both Facebook's `video-upload`
+//! and Instagram's `ig-api-upload` paths. Version prefixes (`/v25.0/…`) are accepted and
+//! optional. The control API lives under `/_sandbox/` (journal, live, accounts, faults,
+//! clock, reset, instagram/containers). What went live — [`RunningSandbox::live`] — is
+//! the ground truth for "published exactly once"; [`RunningSandbox::instagram_containers`]
+//! shows what the sandbox fetched for each Instagram media container.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -32,8 +37,10 @@ mod facebook;
 mod faults;
 mod fetch;
 mod graph;
+mod instagram;
 mod record;
 mod request;
+mod s3;
 mod seed;
 mod server;
 mod shared;
@@ -46,10 +53,12 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use faults::{FaultAction, FaultRule, Faults};
-pub use record::{JournalEntry, LivePost};
+pub use record::{InstagramContainer, JournalEntry, LivePost};
+pub use s3::{start_s3, RunningS3, S3Config, S3Request};
 pub use seed::{
-    FacebookPageSeed, FacebookUserSeed, Seed, SeededPage, SeededTokens, SeededUser,
-    VideoProcessing, STANDARD_PERMISSIONS,
+    FacebookPageSeed, FacebookUserSeed, InstagramAccountSeed, Seed, SeededInstagramAccount,
+    SeededPage, SeededTokens, SeededUser, VideoProcessing, INSTAGRAM_PERMISSIONS,
+    STANDARD_PERMISSIONS,
 };
 pub use shared::SandboxClock;
 
@@ -92,8 +101,14 @@ pub async fn start(config: SandboxConfig) -> std::io::Result<RunningSandbox> {
 
 pub(crate) fn live_posts(shared: &Shared) -> Vec<LivePost> {
     let mut live = lock(&shared.world).live.clone();
+    live.extend(lock(&shared.instagram).live.iter().cloned());
     live.sort_by_key(|l| l.published_at);
     live
+}
+
+pub(crate) fn instagram_containers(shared: &Shared) -> Vec<InstagramContainer> {
+    let now = shared.now();
+    lock(&shared.instagram).snapshots(now, shared.seed.instagram_video_processing)
 }
 
 impl RunningSandbox {
@@ -138,6 +153,12 @@ impl RunningSandbox {
     pub fn live(&self) -> Vec<LivePost> {
         self.shared.sweep();
         live_posts(&self.shared)
+    }
+
+    /// Every Instagram media container, oldest first: what was asked for, what the
+    /// sandbox fetched (URL, bytes, by rupload or not) and its status now.
+    pub fn instagram_containers(&self) -> Vec<InstagramContainer> {
+        instagram_containers(&self.shared)
     }
 
     /// The seeded tokens and ids.

@@ -7,11 +7,13 @@ use herald_sandbox::{start, SandboxConfig, Seed};
 
 const USAGE: &str = "usage: herald-sandbox [--port N]
 
-Serves a local simulation of the Facebook Pages Graph API (Instagram and TikTok answer
-\"not simulated yet\") on 127.0.0.1, prints the HERALD_* variables that point Herald at it
+Serves a local simulation of the Facebook Pages Graph API and of Instagram publishing
+(Instagram API with Instagram Login; Instagram OAuth and TikTok answer \"not simulated
+yet\") on 127.0.0.1, prints the HERALD_* variables that point Herald at it
 and the seeded accounts, and runs until Ctrl+C or SIGTERM.
 
-Control API: <base>/_sandbox/ (journal, live, accounts, faults, clock, reset).";
+Control API: <base>/_sandbox/ (journal, live, accounts, faults, clock, reset,
+instagram/containers).";
 
 /// A command line the sandbox does not understand.
 #[derive(Debug)]
@@ -65,13 +67,83 @@ async fn wait_for_stop() {
     }
 }
 
+const S3_USAGE: &str = "
+Media relay: --s3 also serves an S3-compatible bucket on 127.0.0.1 (path-style,
+SigV4 enforced, objects in a temporary directory) and prints the HERALD_RELAY_* variables
+that point Herald's media relay at it; --s3-port N picks its port (implies --s3).";
+
+/// Takes `--s3` and `--s3-port N` out of `args`: the other arguments, and the S3 port to
+/// serve on (0 = any) if an S3 bucket was asked for.
+fn split_s3_args(args: Vec<String>) -> Result<(Vec<String>, Option<u16>), UsageError> {
+    let mut rest = Vec::new();
+    let mut s3_port = None;
+    let mut it = args.into_iter();
+    while let Some(arg) = it.next() {
+        let value = if arg == "--s3" {
+            s3_port = Some(s3_port.unwrap_or(0));
+            continue;
+        } else if let Some(v) = arg.strip_prefix("--s3-port=") {
+            v.to_owned()
+        } else if arg == "--s3-port" {
+            it.next()
+                .ok_or_else(|| UsageError("--s3-port needs a number".to_owned()))?
+        } else {
+            rest.push(arg);
+            continue;
+        };
+        let port = value
+            .parse()
+            .map_err(|_| UsageError(format!("--s3-port: not a port number: {value}")))?;
+        s3_port = Some(port);
+    }
+    Ok((rest, s3_port))
+}
+
+/// Starts the S3 relay bucket if asked for, and prints its `HERALD_RELAY_*` variables.
+async fn start_relay_bucket(
+    port: Option<u16>,
+) -> Result<Option<herald_sandbox::RunningS3>, ExitCode> {
+    let Some(port) = port else {
+        return Ok(None);
+    };
+    let config = herald_sandbox::S3Config {
+        port,
+        ..herald_sandbox::S3Config::default()
+    };
+    let s3 = match herald_sandbox::start_s3(config).await {
+        Ok(s3) => s3,
+        Err(e) => {
+            eprintln!("herald-sandbox: cannot serve the S3 bucket on 127.0.0.1:{port}: {e}");
+            return Err(ExitCode::FAILURE);
+        }
+    };
+    println!("#");
+    println!(
+        "# S3 relay bucket \"{}\" at {} (SigV4 enforced)",
+        s3.config().bucket,
+        s3.endpoint()
+    );
+    for (name, value) in s3.env() {
+        println!("export {name}={value}");
+    }
+    Ok(Some(s3))
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!("{USAGE}");
+        println!("{S3_USAGE}");
         return ExitCode::SUCCESS;
     }
+    let (args, s3_port) = match split_s3_args(args) {
+        Ok(split) => split,
+        Err(e) => {
+            eprintln!("herald-sandbox: {e}\n\n{USAGE}\n{S3_USAGE}");
+            return ExitCode::from(2);
+        }
+    };
     let port = match parse_port(&args) {
         Ok(p) => p,
         Err(e) => {
@@ -116,11 +188,28 @@ async fn main() -> ExitCode {
             p.id, p.name, p.token
         );
     }
+    for a in &tokens.instagram_accounts {
+        println!(
+            "# Instagram account {} @{} ({}): token {}{}",
+            a.user_id,
+            a.username,
+            a.account_type,
+            a.token,
+            if a.expired { " (expired)" } else { "" }
+        );
+    }
+    let relay_bucket = match start_relay_bucket(s3_port).await {
+        Ok(s3) => s3,
+        Err(code) => return code,
+    };
     println!(
         "# Control API: {}/_sandbox/ — Ctrl+C to stop",
         sandbox.base_url()
     );
     wait_for_stop().await;
     sandbox.shutdown().await;
+    if let Some(s3) = relay_bucket {
+        s3.shutdown().await;
+    }
     ExitCode::SUCCESS
 }

@@ -27,15 +27,16 @@ pub struct JournalEntry {
 
 /// Something that actually went live on a platform: the ground truth for "published
 /// exactly once". Every create is recorded, duplicates included.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct LivePost {
-    /// `facebook` (later `instagram`, `tiktok`).
+    /// `facebook` or `instagram` (later `tiktok`).
     pub platform: String,
-    /// The Page id (the account the post went live on).
+    /// The account the post went live on: the Page id, or the IG user id.
     pub account_id: String,
-    /// `{page-id}_{post-id}`.
+    /// Facebook: `{page-id}_{post-id}`; Instagram: the 17-digit IG media id.
     pub post_id: String,
-    /// `feed` | `photo` | `album` | `video` | `reel` | `story`.
+    /// Facebook: `feed` | `photo` | `album` | `video` | `reel` | `story`;
+    /// Instagram: `image` | `carousel` | `reel` | `story`.
     pub kind: String,
     pub message: Option<String>,
     pub media_count: u32,
@@ -46,4 +47,70 @@ pub struct LivePost {
     pub scheduled: bool,
     /// True when it was deleted after going live.
     pub deleted: bool,
+    /// Instagram: `FEED` | `REELS` | `STORY`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_product_type: Option<String>,
+    /// Instagram: `IMAGE` | `VIDEO` | `CAROUSEL_ALBUM`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    /// Instagram: the image's `alt_text`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    /// Instagram reels: `share_to_feed` as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_to_feed: Option<bool>,
+    /// Instagram: the public link (`https://www.instagram.com/p/<shortcode>/`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permalink: Option<String>,
+    /// Instagram: the container (`creation_id`) that was published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_id: Option<String>,
+}
+
+/// An Instagram media container as the sandbox holds it: what was asked for, what the
+/// sandbox fetched (or received by rupload) and where it stands. Tests use it to prove
+/// the sandbox really downloaded a URL.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct InstagramContainer {
+    /// The 17-digit container id (`creation_id`).
+    pub id: String,
+    /// The IG user id that created it.
+    pub account_id: String,
+    /// `IMAGE` (no `media_type` sent), `VIDEO` (carousel video item), `REELS`,
+    /// `STORIES` or `CAROUSEL`.
+    pub media_type: String,
+    pub is_carousel_item: bool,
+    /// `IN_PROGRESS` | `FINISHED` | `ERROR` | `EXPIRED` | `PUBLISHED`, now.
+    pub status_code: String,
+    /// The `status` text (`Error: … error code 22070xx` on errors).
+    pub status: Option<String>,
+    /// The `image_url` / `video_url` (or rupload `file_url`) the bytes came from.
+    pub source_url: Option<String>,
+    /// Bytes fetched from `source_url` or received by rupload so far.
+    pub bytes: u64,
+    /// True when the bytes came through `rupload/ig-api-upload`.
+    pub by_rupload: bool,
+    /// Image dimensions read from the JPEG frame header.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// The reel `cover_url` and how many bytes it had, once fetched.
+    pub cover_url: Option<String>,
+    pub cover_bytes: Option<u64>,
+    /// Carousel: the children container ids, in order.
+    pub children: Vec<String>,
+    pub caption: Option<String>,
+    /// Images: `alt_text` as kept (ignored on other kinds).
+    pub alt_text: Option<String>,
+    /// Reels: `share_to_feed` as sent.
+    pub share_to_feed: Option<bool>,
+    /// Videos: `thumb_offset` in milliseconds as sent.
+    pub thumb_offset: Option<u64>,
+    /// `user_tags` as sent (a JSON array).
+    pub user_tags: Option<serde_json::Value>,
+    /// `collaborators` usernames as sent.
+    pub collaborators: Vec<String>,
+    /// Creation time on the sandbox clock.
+    pub created_at: Timestamp,
+    /// The IG media id once published.
+    pub media_id: Option<String>,
 }

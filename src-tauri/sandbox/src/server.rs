@@ -19,6 +19,7 @@ use tokio::sync::{watch, Notify};
 use crate::facebook::{self, handle_graph, handle_rupload};
 use crate::faults::{self, FaultAction, FaultRule};
 use crate::graph::{fbtrace_id, rupload_error, GraphError, Reply};
+use crate::instagram;
 use crate::record::JournalEntry;
 use crate::request::{read_params, read_raw, BodyError, Params};
 use crate::seed::SeededTokens;
@@ -222,7 +223,7 @@ async fn entry(State(shared): State<Arc<Shared>>, req: Request) -> Response {
 }
 
 async fn dispatch(
-    shared: &Shared,
+    shared: &Arc<Shared>,
     host: &'static str,
     path: &str,
     query: &str,
@@ -231,17 +232,7 @@ async fn dispatch(
     body: Body,
 ) -> Reply {
     match host {
-        "facebook" | "facebook-video" | "rupload" => {}
-        "instagram-graph" => {
-            return GraphError::new(
-                100,
-                "Unsupported request: the sandbox does not simulate Instagram yet",
-            )
-            .sub(33)
-            .kind("GraphMethodException")
-            .status(StatusCode::NOT_FOUND)
-            .reply()
-        }
+        "facebook" | "facebook-video" | "rupload" | "instagram-graph" => {}
         "instagram-api" => {
             return Reply::json(
                 StatusCode::NOT_FOUND,
@@ -274,7 +265,10 @@ async fn dispatch(
         version = Some(segments.remove(0));
     }
     let raw_mode = host == "rupload"
-        || (method == Method::POST && segments.len() == 1 && segments[0].starts_with("upload:"));
+        || (host != "instagram-graph"
+            && method == Method::POST
+            && segments.len() == 1
+            && segments[0].starts_with("upload:"));
     let (params, files, raw) = if raw_mode {
         match read_raw(body).await {
             Ok(raw) => (Params::from_query(query), Vec::new(), Some(raw)),
@@ -297,10 +291,13 @@ async fn dispatch(
         files,
         raw,
     };
-    if host == "rupload" {
-        handle_rupload(shared, req).await
-    } else {
-        handle_graph(shared, req).await
+    match host {
+        "rupload" if req.segments.first().is_some_and(|s| s == "ig-api-upload") => {
+            instagram::handle_rupload(shared, req).await
+        }
+        "rupload" => handle_rupload(shared, req).await,
+        "instagram-graph" => instagram::handle_graph(shared, req).await,
+        _ => handle_graph(shared, req).await,
     }
 }
 
@@ -354,7 +351,7 @@ async fn control(shared: &Shared, method: &Method, path: &str, query: &str, body
             "now": shared.now(),
             "endpoints": ["GET /_sandbox/journal", "GET /_sandbox/live", "GET /_sandbox/accounts",
                 "GET|POST|DELETE /_sandbox/faults", "GET|POST /_sandbox/clock", "POST /_sandbox/reset",
-                "GET /_sandbox/facebook/dialog/oauth"],
+                "GET /_sandbox/facebook/dialog/oauth", "GET /_sandbox/instagram/containers"],
         })),
         ("GET", "/journal") => {
             let since = Params::from_query(query)
@@ -464,6 +461,9 @@ async fn control(shared: &Shared, method: &Method, path: &str, query: &str, body
             Reply::ok(json!({"success": true}))
         }
         ("GET", "/facebook/dialog/oauth") => facebook::oauth_dialog(shared, query),
+        ("GET", "/instagram/containers") => Reply::ok(
+            serde_json::to_value(crate::instagram_containers(shared)).unwrap_or(Value::Null),
+        ),
         _ => control_error(
             StatusCode::NOT_FOUND,
             &format!("no control endpoint {method} /_sandbox{path}"),

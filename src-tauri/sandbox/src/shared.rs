@@ -17,6 +17,8 @@ pub(crate) struct Shared {
     /// Sandbox time minus real time, in nanoseconds.
     clock_offset_ns: AtomicI64,
     pub world: Mutex<World>,
+    /// Instagram's world (never locked while `world` is held, nor the other way round).
+    pub instagram: Mutex<crate::instagram::World>,
     pub faults: Mutex<Vec<FaultRule>>,
     pub journal: Mutex<Vec<JournalEntry>>,
     pub journal_seq: AtomicU64,
@@ -37,11 +39,13 @@ impl Shared {
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
         let world = World::new(&seed, Timestamp::now());
+        let instagram = crate::instagram::World::new(&seed, Timestamp::now());
         Shared {
             seed,
             base_url,
             clock_offset_ns: AtomicI64::new(0),
             world: Mutex::new(world),
+            instagram: Mutex::new(instagram),
             faults: Mutex::new(Vec::new()),
             journal: Mutex::new(Vec::new()),
             journal_seq: AtomicU64::new(0),
@@ -88,6 +92,7 @@ impl Shared {
     pub fn reset(&self) {
         self.clock_offset_ns.store(0, Ordering::SeqCst);
         *lock(&self.world) = World::new(&self.seed, Timestamp::now());
+        *lock(&self.instagram) = crate::instagram::World::new(&self.seed, Timestamp::now());
         lock(&self.faults).clear();
         lock(&self.journal).clear();
         self.journal_seq.store(0, Ordering::SeqCst);

@@ -274,10 +274,16 @@ async fn control_api_faults_accounts_reset() {
     assert!(e.sb.live().is_empty());
     assert!(e.sb.journal().is_empty());
 
-    // Instagram and TikTok answer with their own not-found envelopes
+    // Instagram's Graph host is simulated (a Graph error without a token); its OAuth host
+    // and TikTok answer with their own not-found envelopes
     let (s, v) = e.get(&format!("{base}/instagram-graph/v25.0/me")).await;
+    assert_eq!(s, 400);
+    assert_graph_error(&v, 190, Some(467));
+    let (s, v) = e
+        .get(&format!("{base}/instagram-api/oauth/access_token"))
+        .await;
     assert_eq!(s, 404);
-    assert!(v["error"]["fbtrace_id"].is_string());
+    assert_eq!(v["error_type"], "OAuthException");
     let (_, v) = e
         .get(&format!("{base}/tiktok/v2/post/publish/status/fetch/"))
         .await;

@@ -502,6 +502,7 @@ impl World {
             published_at: at,
             scheduled,
             deleted: false,
+            ..LivePost::default()
         });
     }
 
