@@ -1,5 +1,18 @@
 //! Media files attached to posts: checked when attached, so a post never points at something
-//! that cannot be published. (Preparing them for each platform comes with the platform issues.)
+//! that cannot be published; photos prepared for each platform ([`image`]) and videos probed
+//! against each post type's limits ([`video`]).
+
+pub mod image;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+mod units;
+pub mod video;
+
+pub use self::image::{
+    plan_image, prepare_image, read_image_facts, AspectFix, ImageFacts, ImageLimits, ImagePlan,
+    PreparedImage,
+};
+pub use self::video::{check_video, probe_video, VideoFacts, VideoLimits};
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
