@@ -5,6 +5,7 @@ use jiff::Timestamp;
 
 use crate::domain::{AccountId, AccountStatus, AccountView, Platform};
 use crate::error::{CoreError, CoreResult};
+use crate::quota::quota_view;
 use crate::store::Store;
 use crate::time;
 use crate::vault::{SecretKey, Vault};
@@ -24,7 +25,8 @@ impl Store {
     /// Every account, in the order they were connected.
     pub async fn list_accounts(&self) -> CoreResult<Vec<AccountView>> {
         sqlx::query!(
-            r#"SELECT id AS "id!", platform, name, status, simulated AS "simulated: bool"
+            r#"SELECT id AS "id!", platform, name, status, simulated AS "simulated: bool",
+                      quota_used, quota_total, quota_window_seconds, quota_checked_at
                FROM accounts ORDER BY id"#
         )
         .fetch_all(self.pool())
@@ -37,6 +39,12 @@ impl Store {
                 name: row.name,
                 status: row.status.parse()?,
                 simulated: row.simulated,
+                quota: quota_view(
+                    row.quota_used,
+                    row.quota_total,
+                    row.quota_window_seconds,
+                    row.quota_checked_at,
+                ),
             })
         })
         .collect()

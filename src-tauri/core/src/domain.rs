@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::CoreError;
+use crate::options::PostOptions;
 
 /// Database id of an account.
 pub type AccountId = i64;
@@ -137,6 +138,23 @@ pub struct AccountView {
     pub status: AccountStatus,
     /// A sandbox account ("Try Herald"): publishes to the local simulation only.
     pub simulated: bool,
+    /// The publishing quota the platform last reported (Instagram), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quota: Option<QuotaView>,
+}
+
+/// A platform's publishing quota for one account, as last read from the platform.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct QuotaView {
+    /// Posts published in the rolling window.
+    pub used: u32,
+    /// Posts allowed in the rolling window.
+    pub total: u32,
+    /// The window's length in hours (24 for Instagram).
+    pub window_hours: u32,
+    /// When it was read (RFC 3339).
+    pub checked_at: String,
 }
 
 /// A media file attached to a post.
@@ -148,6 +166,9 @@ pub struct MediaView {
     pub kind: MediaKind,
     pub mime: String,
     pub size_bytes: i64,
+    /// Alternative text for screen readers (photos).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
 }
 
 /// Why a target failed: the platform's code and a sentence saying what to do.
@@ -170,6 +191,25 @@ pub struct TargetView {
     pub permalink: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<TargetError>,
+    /// The optional first comment's own outcome (its failure leaves the post published).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_comment: Option<FirstCommentView>,
+    /// Something the user should know before this target's time, e.g. that it would exceed
+    /// the account's daily publishing quota.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+}
+
+/// How posting a target's first comment went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FirstCommentView {
+    /// The comment's id at the platform, once posted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Why it could not be posted, in plain words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// A post with its media and targets. `due_at` is RFC 3339 in UTC, or `None` for a draft with
@@ -185,6 +225,8 @@ pub struct PostView {
     pub draft: bool,
     pub media: Vec<MediaView>,
     pub targets: Vec<TargetView>,
+    /// Per-network options (first comment, reel cover, Fit or Crop…).
+    pub options: PostOptions,
 }
 
 #[cfg(test)]

@@ -8,11 +8,13 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 
 use crate::domain::{
-    AccountId, MediaKind, MediaView, PostId, PostKind, PostView, TargetError, TargetStatus,
-    TargetView,
+    AccountId, FirstCommentView, MediaKind, MediaView, Platform, PostId, PostKind, PostView,
+    TargetError, TargetStatus, TargetView,
 };
 use crate::error::{CoreError, CoreResult};
 use crate::media;
+use crate::options::PostOptions;
+use crate::rules::{self, MediaItem, NetworkCheck, PostContent};
 use crate::store::Store;
 use crate::time::{self, DueTime};
 
@@ -29,7 +31,25 @@ pub struct NewPost {
     /// Drafts are kept but never published until scheduled.
     pub draft: bool,
     pub accounts: Vec<AccountId>,
-    pub media: Vec<PathBuf>,
+    pub media: Vec<NewMedia>,
+    pub options: PostOptions,
+}
+
+/// A media file to attach, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMedia {
+    pub path: PathBuf,
+    /// Alternative text for screen readers (photos).
+    pub alt_text: Option<String>,
+}
+
+impl From<PathBuf> for NewMedia {
+    fn from(path: PathBuf) -> Self {
+        NewMedia {
+            path,
+            alt_text: None,
+        }
+    }
 }
 
 struct PostRow {
@@ -39,6 +59,7 @@ struct PostRow {
     due_at: Option<i64>,
     timezone: String,
     draft: bool,
+    options: String,
 }
 
 impl Store {
@@ -63,8 +84,19 @@ impl Store {
         let media = new
             .media
             .iter()
-            .map(|path| media::inspect(path))
+            .map(|file| media::inspect(&file.path))
             .collect::<CoreResult<Vec<_>>>()?;
+        let alt_texts = new
+            .media
+            .iter()
+            .map(|file| {
+                file.alt_text
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+            })
+            .collect::<Vec<_>>();
+        let options = new.options.to_json();
         let mut accounts = new.accounts.clone();
         accounts.sort_unstable();
         accounts.dedup();
@@ -79,52 +111,77 @@ impl Store {
         }
         .as_str();
 
-        let mut tx = self.pool().begin().await?;
+        let mut platforms = Vec::new();
         for account in &accounts {
-            let usable = sqlx::query_scalar!("SELECT status FROM accounts WHERE id = ?", account)
-                .fetch_optional(&mut *tx)
-                .await?;
-            match usable.as_deref() {
+            let row = sqlx::query!(
+                "SELECT status, platform FROM accounts WHERE id = ?",
+                account
+            )
+            .fetch_optional(self.pool())
+            .await?;
+            match row {
                 None => {
                     return Err(CoreError::NotFound {
                         what: "account",
                         id: *account,
                     })
                 }
-                Some("disconnected") => {
+                Some(row) if row.status == "disconnected" => {
                     return Err(CoreError::conflict(format!(
                     "account {account} is disconnected; connect it again before scheduling to it"
                 )))
                 }
-                Some(_) => {}
+                Some(row) => platforms.push(row.platform.parse::<Platform>()?),
             }
         }
+        if !new.draft {
+            let content = PostContent {
+                caption: new.caption.clone(),
+                kind: new.kind,
+                media: media
+                    .iter()
+                    .zip(&alt_texts)
+                    .map(|(file, alt)| MediaItem {
+                        path: file.path.clone(),
+                        kind: file.kind,
+                        alt_text: alt.map(str::to_owned),
+                    })
+                    .collect(),
+                options: new.options.clone(),
+            };
+            refuse_violations(&platforms, &content)?;
+        }
+
+        let mut tx = self.pool().begin().await?;
         let post_id = sqlx::query_scalar!(
-            r#"INSERT INTO posts (caption, kind, due_at, timezone, draft, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+            r#"INSERT INTO posts (caption, kind, due_at, timezone, draft, options, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
             new.caption,
             kind,
             due_at,
             zone,
             new.draft,
+            options,
             now_s,
             now_s
         )
         .fetch_one(&mut *tx)
         .await?;
-        for (position, file) in media.iter().enumerate() {
+        for (position, (file, alt_text)) in media.iter().zip(&alt_texts).enumerate() {
             let position = position as i64;
             let path = file.path.to_string_lossy();
             let media_kind = file.kind.as_str();
             let size = i64::try_from(file.size_bytes).unwrap_or(i64::MAX);
             sqlx::query!(
-                "INSERT INTO media (post_id, position, path, kind, mime, size_bytes) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO media (post_id, position, path, kind, mime, size_bytes, alt_text)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
                 post_id,
                 position,
                 path,
                 media_kind,
                 file.mime,
-                size
+                size,
+                alt_text
             )
             .execute(&mut *tx)
             .await?;
@@ -148,7 +205,7 @@ impl Store {
     pub async fn post(&self, id: PostId) -> CoreResult<PostView> {
         let row = sqlx::query_as!(
             PostRow,
-            r#"SELECT id AS "id!", caption, kind, due_at, timezone, draft AS "draft: bool"
+            r#"SELECT id AS "id!", caption, kind, due_at, timezone, draft AS "draft: bool", options
                FROM posts WHERE id = ?"#,
             id
         )
@@ -157,6 +214,20 @@ impl Store {
         .ok_or(CoreError::NotFound { what: "post", id })?;
         let mut posts = self.with_children(vec![row]).await?;
         posts.pop().ok_or(CoreError::NotFound { what: "post", id })
+    }
+
+    /// What a post would be on each of its networks: broken rules, changes Herald would make
+    /// to its media, and notices. Drafts may break rules; scheduled posts cannot be created so.
+    pub async fn check_post(&self, id: PostId) -> CoreResult<Vec<NetworkCheck>> {
+        let post = self.post(id).await?;
+        let content = PostContent::from(&post);
+        let mut platforms = post.targets.iter().map(|t| t.platform).collect::<Vec<_>>();
+        platforms.sort_by_key(|p| p.as_str());
+        platforms.dedup();
+        Ok(platforms
+            .into_iter()
+            .map(|platform| rules::check(platform, &content))
+            .collect())
     }
 
     /// Posts due in `[from, to)`, earliest first.
@@ -169,7 +240,7 @@ impl Store {
         let (from, to) = (time::to_epoch(from), time::to_epoch(to));
         let rows = sqlx::query_as!(
             PostRow,
-            r#"SELECT id AS "id!", caption, kind, due_at, timezone, draft AS "draft: bool"
+            r#"SELECT id AS "id!", caption, kind, due_at, timezone, draft AS "draft: bool", options
                FROM posts WHERE due_at >= ? AND due_at < ? ORDER BY due_at, id"#,
             from,
             to
@@ -183,7 +254,7 @@ impl Store {
     pub async fn list_all_posts(&self) -> CoreResult<Vec<PostView>> {
         let rows = sqlx::query_as!(
             PostRow,
-            r#"SELECT id AS "id!", caption, kind, due_at, timezone, draft AS "draft: bool"
+            r#"SELECT id AS "id!", caption, kind, due_at, timezone, draft AS "draft: bool", options
                FROM posts ORDER BY due_at IS NULL, due_at, id"#
         )
         .fetch_all(self.pool())
@@ -196,7 +267,7 @@ impl Store {
     pub async fn list_needing_attention(&self) -> CoreResult<Vec<PostView>> {
         let rows = sqlx::query_as!(
             PostRow,
-            r#"SELECT id AS "id!", caption, kind, due_at, timezone, draft AS "draft: bool"
+            r#"SELECT id AS "id!", caption, kind, due_at, timezone, draft AS "draft: bool", options
                FROM posts WHERE id IN (SELECT post_id FROM targets WHERE status IN ('failed', 'missed'))
                ORDER BY due_at DESC, id DESC"#
         )
@@ -209,7 +280,7 @@ impl Store {
     pub async fn list_undated_drafts(&self) -> CoreResult<Vec<PostView>> {
         let rows = sqlx::query_as!(
             PostRow,
-            r#"SELECT id AS "id!", caption, kind, due_at, timezone, draft AS "draft: bool"
+            r#"SELECT id AS "id!", caption, kind, due_at, timezone, draft AS "draft: bool", options
                FROM posts WHERE due_at IS NULL ORDER BY updated_at DESC, id"#
         )
         .fetch_all(self.pool())
@@ -446,7 +517,7 @@ impl Store {
             .map_err(|err| CoreError::invalid(err.to_string()))?;
         let mut media: HashMap<i64, Vec<MediaView>> = HashMap::new();
         for m in sqlx::query!(
-            r#"SELECT id AS "id!", post_id, path, kind, mime, size_bytes FROM media
+            r#"SELECT id AS "id!", post_id, path, kind, mime, size_bytes, alt_text FROM media
                WHERE post_id IN (SELECT value FROM json_each(?)) ORDER BY post_id, position"#,
             ids
         )
@@ -459,12 +530,15 @@ impl Store {
                 kind: m.kind.parse::<MediaKind>()?,
                 mime: m.mime,
                 size_bytes: m.size_bytes,
+                alt_text: m.alt_text,
             });
         }
+        let mut warnings = self.quota_warnings(&ids).await?;
         let mut targets: HashMap<i64, Vec<TargetView>> = HashMap::new();
         for t in sqlx::query!(
-            r#"SELECT t.post_id, t.account_id, a.name AS account_name, a.platform, t.status,
-                      t.permalink, t.error_code, t.error_message
+            r#"SELECT t.id AS "id!", t.post_id, t.account_id, a.name AS account_name, a.platform, t.status,
+                      t.permalink, t.error_code, t.error_message, t.first_comment_id,
+                      t.first_comment_error
                FROM targets t JOIN accounts a ON a.id = t.account_id
                WHERE t.post_id IN (SELECT value FROM json_each(?)) ORDER BY t.post_id, a.id"#,
             ids
@@ -479,6 +553,10 @@ impl Store {
                     message: message.unwrap_or_default(),
                 }),
             };
+            let first_comment = match (t.first_comment_id, t.first_comment_error) {
+                (None, None) => None,
+                (id, error) => Some(FirstCommentView { id, error }),
+            };
             targets.entry(t.post_id).or_default().push(TargetView {
                 account_id: t.account_id,
                 account_name: t.account_name,
@@ -486,6 +564,8 @@ impl Store {
                 status: t.status.parse()?,
                 permalink: t.permalink,
                 error,
+                first_comment,
+                warning: warnings.remove(&t.id),
             });
         }
         rows.into_iter()
@@ -502,10 +582,34 @@ impl Store {
                     draft: row.draft,
                     media: media.remove(&row.id).unwrap_or_default(),
                     targets: targets.remove(&row.id).unwrap_or_default(),
+                    options: PostOptions::from_json(&row.options)?,
                 })
             })
             .collect()
     }
+}
+
+/// Refuses a post that breaks a rule of one of its networks, naming every broken rule.
+fn refuse_violations(platforms: &[Platform], content: &PostContent) -> CoreResult<()> {
+    let mut platforms = platforms.to_vec();
+    platforms.sort_by_key(|p| p.as_str());
+    platforms.dedup();
+    let problems = platforms
+        .iter()
+        .flat_map(|platform| {
+            rules::check(*platform, content)
+                .violations
+                .into_iter()
+                .map(move |v| format!("{}: {}", platform.display_name(), v.message))
+        })
+        .collect::<Vec<_>>();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(CoreError::invalid(format!(
+        "the post cannot be scheduled as it is (save it as a draft to keep it): {}",
+        problems.join(" ")
+    )))
 }
 
 fn refuse_past(at: Timestamp, now: Timestamp) -> CoreResult<()> {

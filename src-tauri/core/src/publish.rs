@@ -149,6 +149,54 @@ impl Progress {
         .await?;
         Ok(())
     }
+
+    /// Records how posting the first comment went: its id, or why it failed. The target's own
+    /// status is not touched (a published post stays published).
+    pub async fn record_first_comment(
+        &self,
+        comment_id: Option<&str>,
+        error: Option<&str>,
+    ) -> CoreResult<()> {
+        sqlx::query!(
+            "UPDATE targets SET first_comment_id = ?, first_comment_error = ? WHERE id = ?",
+            comment_id,
+            error,
+            self.target_id
+        )
+        .execute(self.store.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Records the publishing quota the platform reported for this target's account.
+    pub async fn record_quota(
+        &self,
+        used: u32,
+        total: u32,
+        window_seconds: u32,
+        now: Timestamp,
+    ) -> CoreResult<()> {
+        let account = self.account_id().await?;
+        self.store
+            .record_quota(account, used, total, window_seconds, now)
+            .await
+    }
+
+    /// When the next post fits in this account's quota window, judging by what Herald itself
+    /// published there (see [`Store::next_quota_slot`]).
+    pub async fn next_quota_slot(&self, now: Timestamp) -> CoreResult<Option<Timestamp>> {
+        let account = self.account_id().await?;
+        self.store.next_quota_slot(account, now).await
+    }
+
+    async fn account_id(&self) -> CoreResult<AccountId> {
+        Ok(sqlx::query_scalar!(
+            "SELECT account_id FROM targets WHERE id = ?",
+            self.target_id
+        )
+        .fetch_one(self.store.pool())
+        .await?)
+    }
 }
 
 /// The delay before retry number `attempt` (1-based): 30 s doubling up to 15 min, with ±20 %

@@ -563,8 +563,9 @@ impl Store {
                 sqlx::query!(
                     "UPDATE targets SET status = 'published', remote_id = ?, permalink = ?, handed_off = 0,
                             error_code = NULL, error_message = NULL, next_attempt_at = NULL,
+                            published_at = coalesce(published_at, ?),
                             lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
-                    remote_id, permalink, now_s, target_id
+                    remote_id, permalink, now_s, now_s, target_id
                 )
                 .execute(&mut *tx)
                 .await?;
@@ -769,8 +770,9 @@ impl Store {
                 if let Some(target_id) = change.target_id {
                     sqlx::query!(
                         "UPDATE targets SET status = 'published', permalink = ?, remote_id = ?, handed_off = 0,
-                                next_attempt_at = NULL, updated_at = ? WHERE id = ?",
-                        permalink, change.remote_id, now_s, target_id
+                                next_attempt_at = NULL, published_at = coalesce(published_at, ?),
+                                updated_at = ? WHERE id = ?",
+                        permalink, change.remote_id, now_s, now_s, target_id
                     )
                     .execute(&mut *tx)
                     .await?;

@@ -53,6 +53,7 @@ pub fn scheduled(accounts: &[i64], at: Timestamp, zone: &str) -> NewPost {
         draft: false,
         accounts: accounts.to_vec(),
         media: Vec::new(),
+        options: Default::default(),
     }
 }
 

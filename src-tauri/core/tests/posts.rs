@@ -11,11 +11,15 @@ use herald_core::CoreError;
 #[tokio::test]
 async fn a_post_has_one_scheduled_target_per_account() {
     let (store, _dir) = store().await;
-    let ig = account(&store, Platform::Instagram, "studio").await;
+    let studio = account(&store, Platform::Facebook, "studio").await;
     let fb = account(&store, Platform::Facebook, "studio-page").await;
     let post = store
         .create_post(
-            scheduled(&[fb.id, ig.id, ig.id], in_minutes(60), "Europe/Paris"),
+            scheduled(
+                &[fb.id, studio.id, studio.id],
+                in_minutes(60),
+                "Europe/Paris",
+            ),
             now(),
         )
         .await
@@ -75,9 +79,9 @@ async fn moving_to_another_day_keeps_the_wall_clock_time_across_dst() {
 #[tokio::test]
 async fn a_failed_or_missed_target_is_scheduled_again_when_moved() {
     let (store, _dir) = store().await;
-    let ig = account(&store, Platform::Instagram, "studio").await;
+    let studio = account(&store, Platform::Facebook, "studio").await;
     let post = store
-        .create_post(scheduled(&[ig.id], in_minutes(5), "UTC"), now())
+        .create_post(scheduled(&[studio.id], in_minutes(5), "UTC"), now())
         .await
         .unwrap();
     store
@@ -99,9 +103,9 @@ async fn a_failed_or_missed_target_is_scheduled_again_when_moved() {
 #[tokio::test]
 async fn a_published_post_cannot_be_moved() {
     let (store, _dir) = store().await;
-    let ig = account(&store, Platform::Instagram, "studio").await;
+    let studio = account(&store, Platform::Facebook, "studio").await;
     let post = store
-        .create_post(scheduled(&[ig.id], now(), "UTC"), now())
+        .create_post(scheduled(&[studio.id], now(), "UTC"), now())
         .await
         .unwrap();
     let lease = herald_core::time::to_epoch(in_minutes(10));
@@ -133,16 +137,16 @@ async fn a_published_post_cannot_be_moved() {
 #[tokio::test]
 async fn bad_input_is_refused_and_changes_nothing() {
     let (store, dir) = store().await;
-    let ig = account(&store, Platform::Instagram, "studio").await;
+    let studio = account(&store, Platform::Facebook, "studio").await;
     let before = row_counts(&store).await;
 
     let past = store
-        .create_post(scheduled(&[ig.id], in_minutes(-30), "UTC"), now())
+        .create_post(scheduled(&[studio.id], in_minutes(-30), "UTC"), now())
         .await;
     assert!(past.unwrap_err().to_string().contains("already passed"));
 
     let unknown = store
-        .create_post(scheduled(&[ig.id, 999], in_minutes(30), "UTC"), now())
+        .create_post(scheduled(&[studio.id, 999], in_minutes(30), "UTC"), now())
         .await;
     assert!(matches!(
         unknown.unwrap_err(),
@@ -152,8 +156,10 @@ async fn bad_input_is_refused_and_changes_nothing() {
         }
     ));
 
-    let mut missing_media = scheduled(&[ig.id], in_minutes(30), "UTC");
-    missing_media.media.push(dir.path().join("missing.jpg"));
+    let mut missing_media = scheduled(&[studio.id], in_minutes(30), "UTC");
+    missing_media
+        .media
+        .push(dir.path().join("missing.jpg").into());
     assert!(store
         .create_post(missing_media, now())
         .await
@@ -162,14 +168,14 @@ async fn bad_input_is_refused_and_changes_nothing() {
         .contains("does not exist"));
 
     let bad_zone = store
-        .create_post(scheduled(&[ig.id], in_minutes(30), "Mars/Base"), now())
+        .create_post(scheduled(&[studio.id], in_minutes(30), "Mars/Base"), now())
         .await;
     assert!(bad_zone
         .unwrap_err()
         .to_string()
         .contains("unknown time zone"));
 
-    let mut undated = scheduled(&[ig.id], in_minutes(30), "UTC");
+    let mut undated = scheduled(&[studio.id], in_minutes(30), "UTC");
     undated.due = None;
     assert!(store.create_post(undated, now()).await.is_err());
 
@@ -182,7 +188,7 @@ async fn media_is_recorded_in_order_with_its_type() {
     let png = dir.path().join("a.png");
     std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
     let mut new = scheduled(&[], in_minutes(30), "UTC");
-    new.media = vec![png.clone(), png];
+    new.media = vec![png.clone().into(), png.into()];
     let post = store.create_post(new, now()).await.unwrap();
     assert_eq!(post.media.len(), 2);
     assert_eq!(post.media[0].mime, "image/png");
@@ -191,8 +197,8 @@ async fn media_is_recorded_in_order_with_its_type() {
 #[tokio::test]
 async fn undated_drafts_are_listed_apart_and_deletion_removes_everything() {
     let (store, _dir) = store().await;
-    let ig = account(&store, Platform::Instagram, "studio").await;
-    let mut draft = scheduled(&[ig.id], in_minutes(30), "UTC");
+    let studio = account(&store, Platform::Facebook, "studio").await;
+    let mut draft = scheduled(&[studio.id], in_minutes(30), "UTC");
     draft.due = None;
     draft.draft = true;
     let draft = store.create_post(draft, now()).await.unwrap();
@@ -209,11 +215,11 @@ async fn undated_drafts_are_listed_apart_and_deletion_removes_everything() {
 #[tokio::test]
 async fn disconnected_accounts_cannot_be_scheduled_to() {
     let (store, _dir) = store().await;
-    let ig = account(&store, Platform::Instagram, "studio").await;
+    let studio = account(&store, Platform::Facebook, "studio").await;
     let vault = herald_core::vault::MemoryVault::new();
-    store.disconnect_account(ig.id, &vault).await.unwrap();
+    store.disconnect_account(studio.id, &vault).await.unwrap();
     let err = store
-        .create_post(scheduled(&[ig.id], in_minutes(30), "UTC"), now())
+        .create_post(scheduled(&[studio.id], in_minutes(30), "UTC"), now())
         .await
         .unwrap_err();
     assert!(err.to_string().contains("disconnected"), "{err}");
@@ -222,10 +228,10 @@ async fn disconnected_accounts_cannot_be_scheduled_to() {
 #[tokio::test]
 async fn retry_publish_now_and_cancel_move_targets_as_the_user_asked() {
     let (store, _dir) = store().await;
-    let ig = account(&store, Platform::Instagram, "studio").await;
+    let studio = account(&store, Platform::Facebook, "studio").await;
     let fb = account(&store, Platform::Facebook, "page").await;
     let post = store
-        .create_post(scheduled(&[ig.id, fb.id], in_minutes(5), "UTC"), now())
+        .create_post(scheduled(&[studio.id, fb.id], in_minutes(5), "UTC"), now())
         .await
         .unwrap();
     // Missed while the laptop was off; a retry brings it back and it is never missed again.
@@ -239,7 +245,7 @@ async fn retry_publish_now_and_cancel_move_targets_as_the_user_asked() {
         vec![post.id]
     );
     let retried = store
-        .retry_post(post.id, Some(ig.id), in_minutes(60))
+        .retry_post(post.id, Some(studio.id), in_minutes(60))
         .await
         .unwrap();
     let status = |p: &herald_core::domain::PostView, id| {
@@ -249,7 +255,7 @@ async fn retry_publish_now_and_cancel_move_targets_as_the_user_asked() {
             .unwrap()
             .status
     };
-    assert_eq!(status(&retried, ig.id), TargetStatus::Scheduled);
+    assert_eq!(status(&retried, studio.id), TargetStatus::Scheduled);
     assert_eq!(status(&retried, fb.id), TargetStatus::Missed);
     store
         .mark_missed(in_minutes(120), jiff::SignedDuration::from_mins(15))
@@ -262,7 +268,7 @@ async fn retry_publish_now_and_cancel_move_targets_as_the_user_asked() {
     assert_eq!(due.len(), 1, "the retried target is due, not missed");
 
     let later = store
-        .create_post(scheduled(&[ig.id], in_minutes(600), "UTC"), now())
+        .create_post(scheduled(&[studio.id], in_minutes(600), "UTC"), now())
         .await
         .unwrap();
     let now_post = store.publish_post_now(later.id, now()).await.unwrap();

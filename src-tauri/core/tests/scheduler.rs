@@ -49,17 +49,17 @@ fn scheduler_at<P: Publisher>(
 #[tokio::test]
 async fn overdue_within_grace_publishes_and_beyond_grace_is_missed() {
     let (store, _dir) = store().await;
-    let ig = account(&store, Platform::Instagram, "studio").await;
+    let studio = account(&store, Platform::Facebook, "studio").await;
     let recent = store
-        .create_post(scheduled(&[ig.id], in_minutes(50), "UTC"), now())
+        .create_post(scheduled(&[studio.id], in_minutes(50), "UTC"), now())
         .await
         .unwrap();
     let old = store
-        .create_post(scheduled(&[ig.id], in_minutes(5), "UTC"), now())
+        .create_post(scheduled(&[studio.id], in_minutes(5), "UTC"), now())
         .await
         .unwrap();
     let later = store
-        .create_post(scheduled(&[ig.id], in_minutes(120), "UTC"), now())
+        .create_post(scheduled(&[studio.id], in_minutes(120), "UTC"), now())
         .await
         .unwrap();
 
@@ -93,7 +93,7 @@ async fn overdue_within_grace_publishes_and_beyond_grace_is_missed() {
 async fn two_processes_never_publish_the_same_target() {
     let (store, dir) = store().await;
     let accounts = [
-        account(&store, Platform::Instagram, "a").await.id,
+        account(&store, Platform::Facebook, "a").await.id,
         account(&store, Platform::Facebook, "b").await.id,
         account(&store, Platform::TikTok, "c").await.id,
     ];
@@ -128,9 +128,9 @@ async fn two_processes_never_publish_the_same_target() {
 #[tokio::test]
 async fn nothing_publishes_while_paused() {
     let (store, _dir) = store().await;
-    let ig = account(&store, Platform::Instagram, "studio").await;
+    let studio = account(&store, Platform::Facebook, "studio").await;
     store
-        .create_post(scheduled(&[ig.id], now(), "UTC"), now())
+        .create_post(scheduled(&[studio.id], now(), "UTC"), now())
         .await
         .unwrap();
     store.set_publishing_paused(true).await.unwrap();
@@ -178,7 +178,7 @@ async fn a_platform_without_a_client_fails_with_a_plain_reason() {
 #[tokio::test]
 async fn the_loop_wakes_on_a_change_and_stops_on_request() {
     let (store, _dir) = store().await;
-    let ig = account(&store, Platform::Instagram, "studio").await;
+    let studio = account(&store, Platform::Facebook, "studio").await;
     let publisher = CountingPublisher::default();
     let scheduler = scheduler_at(&store, publisher.clone(), now(), "loop");
     let changes = herald_core::change::watch_changes(&store, std::time::Duration::from_millis(20))
@@ -190,7 +190,7 @@ async fn the_loop_wakes_on_a_change_and_stops_on_request() {
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     let other = Store::open(store.path().parent().unwrap()).await.unwrap();
     other
-        .create_post(scheduled(&[ig.id], now(), "UTC"), now())
+        .create_post(scheduled(&[studio.id], now(), "UTC"), now())
         .await
         .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
@@ -219,14 +219,14 @@ impl Clock for MovableClock {
 #[tokio::test]
 async fn after_a_sleep_posts_within_grace_publish_and_older_ones_are_missed() {
     let (store, _dir) = store().await;
-    let ig = account(&store, Platform::Instagram, "studio").await;
+    let studio = account(&store, Platform::Facebook, "studio").await;
     // Due at +10 min (will be 5 min late after waking) and at +2 min (18 min late: missed).
     let late = store
-        .create_post(scheduled(&[ig.id], in_minutes(10), "UTC"), now())
+        .create_post(scheduled(&[studio.id], in_minutes(10), "UTC"), now())
         .await
         .unwrap();
     let too_late = store
-        .create_post(scheduled(&[ig.id], in_minutes(2), "UTC"), now())
+        .create_post(scheduled(&[studio.id], in_minutes(2), "UTC"), now())
         .await
         .unwrap();
     let clock = MovableClock(Arc::new(std::sync::Mutex::new(now())));

@@ -46,13 +46,13 @@ async fn app_secrets_and_tokens_stay_out_of_the_database_and_logs() {
         .set_developer_app(Platform::TikTok, "client-key-1", &secret, &vault, now())
         .await
         .unwrap();
-    let ig = account(&store, Platform::Instagram, "studio").await;
+    let studio = account(&store, Platform::Facebook, "studio").await;
     vault
-        .store(&SecretKey::AccessToken(ig.id), &secret)
+        .store(&SecretKey::AccessToken(studio.id), &secret)
         .unwrap();
     // Code that logs a secret by mistake still writes only the redaction.
     tracing::error!(token = %secret, debug = ?secret, "logging a secret by mistake");
-    store.disconnect_account(ig.id, &vault).await.unwrap();
+    store.disconnect_account(studio.id, &vault).await.unwrap();
     drop(guard);
     store.close().await;
 
@@ -66,7 +66,7 @@ async fn app_secrets_and_tokens_stay_out_of_the_database_and_logs() {
     );
     assert!(
         vault
-            .load(&SecretKey::AccessToken(ig.id))
+            .load(&SecretKey::AccessToken(studio.id))
             .unwrap()
             .is_none(),
         "disconnect deletes tokens"
