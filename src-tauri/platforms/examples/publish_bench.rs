@@ -89,6 +89,7 @@ impl Bench {
             draft: false,
             accounts: vec![account],
             media: vec![],
+            options: Default::default(),
         };
         self.store
             .create_post(new, Timestamp::now())

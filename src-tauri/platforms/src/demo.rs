@@ -1,4 +1,5 @@
-//! "Try Herald with sandbox accounts": the built-in sandbox's Facebook Pages as accounts that
+//! "Try Herald with sandbox accounts": the built-in sandbox's Facebook Pages and Instagram
+//! accounts as accounts that
 //! are clearly marked as simulated, publish only to the sandbox on 127.0.0.1, and are removed
 //! in one step. The resident process (or `herald run`) hosts the sandbox while this is on.
 
@@ -40,16 +41,28 @@ pub async fn enable_sandbox(
                     now,
                 )
                 .await?;
-            let vault = vault.clone();
-            let token = Secret::new(page.token.clone());
-            let key = SecretKey::AccessToken(account.id);
-            tokio::task::spawn_blocking(move || vault.store(&key, &token))
-                .await
-                .map_err(|err| {
-                    CoreError::Unavailable(format!("the keyring task failed: {err}"))
-                })??;
+            store_token(&vault, account.id, &page.token).await?;
             accounts.push(account);
         }
+    }
+    for ig in seed
+        .instagram_accounts
+        .iter()
+        .filter(|a| a.token_expires_in.is_none_or(|s| s > 0))
+    {
+        let account = store
+            .upsert_account(
+                &NewAccount {
+                    platform: Platform::Instagram,
+                    platform_account_id: ig.user_id.clone(),
+                    name: format!("{} (sandbox)", ig.username),
+                    simulated: true,
+                },
+                now,
+            )
+            .await?;
+        store_token(&vault, account.id, &ig.token).await?;
+        accounts.push(account);
     }
     store.set_sandbox_port(Some(port)).await?;
     Ok(accounts)
@@ -61,4 +74,15 @@ pub async fn disable_sandbox(store: &Store, vault: Arc<dyn Vault>) -> CoreResult
     let removed = store.remove_simulated_accounts(vault.as_ref()).await?;
     store.set_sandbox_port(None).await?;
     Ok(removed)
+}
+
+/// Puts a sandbox account's token in the keyring, like a real one.
+async fn store_token(vault: &Arc<dyn Vault>, account: i64, token: &str) -> CoreResult<()> {
+    let vault = vault.clone();
+    let token = Secret::new(token.to_owned());
+    let key = SecretKey::AccessToken(account);
+    tokio::task::spawn_blocking(move || vault.store(&key, &token))
+        .await
+        .map_err(|err| CoreError::Unavailable(format!("the keyring task failed: {err}")))??;
+    Ok(())
 }

@@ -1270,7 +1270,7 @@ fn load_state(job: &PublishJob, flow: Flow) -> Result<VideoProgress, PublishFail
 }
 
 /// A file range as a streamed request body: nothing but a small buffer is held in memory.
-async fn file_body(path: &str, offset: u64, len: u64) -> std::io::Result<Body> {
+pub(crate) async fn file_body(path: &str, offset: u64, len: u64) -> std::io::Result<Body> {
     let mut file = tokio::fs::File::open(path).await?;
     file.seek(SeekFrom::Start(offset)).await?;
     let stream = tokio_util::io::ReaderStream::with_capacity(file.take(len), STREAM_BUFFER);
@@ -1516,9 +1516,11 @@ mod tests {
                         kind: *kind,
                         mime: "video/mp4".into(),
                         size_bytes: 2048,
+                        alt_text: None,
                     })
                     .collect(),
                 targets: Vec::new(),
+                options: Default::default(),
             },
             due_at: Timestamp::UNIX_EPOCH,
             account_id: 1,

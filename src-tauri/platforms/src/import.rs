@@ -11,10 +11,12 @@ use herald_core::{CoreError, CoreResult, Store};
 use jiff::Timestamp;
 
 use crate::facebook::Facebook;
+use crate::graph::GraphFailure;
+use crate::instagram::Instagram;
 use crate::{Endpoints, TokenFile};
 
 /// Imports the accounts a token file gives access to: for Facebook, every Page the user token
-/// manages (with its own Page token).
+/// manages (with its own Page token); for Instagram, the professional account of the token.
 pub async fn import_accounts(
     store: &Store,
     vault: Arc<dyn Vault>,
@@ -29,9 +31,7 @@ pub async fn import_accounts(
             let pages = Facebook::new(endpoints)
                 .pages(&tokens.access_token)
                 .await
-                .map_err(|failure| {
-                    CoreError::Unavailable(failure.to_publish_failure("Facebook").message)
-                })?;
+                .map_err(|failure| import_failure("Facebook", &failure))?;
             if pages.is_empty() {
                 return Err(CoreError::invalid(
                     "this Facebook token manages no Page; Herald publishes to Pages, so connect a user who manages one",
@@ -62,7 +62,38 @@ pub async fn import_accounts(
             }
             Ok(imported)
         }
-        Platform::Instagram | Platform::TikTok => Err(CoreError::Unavailable(format!(
+        Platform::Instagram => {
+            let client = Instagram::new(endpoints, std::env::temp_dir());
+            let profile = client
+                .profile(&tokens.access_token)
+                .await
+                .map_err(|failure| import_failure("Instagram", &failure))?;
+            let account = store
+                .upsert_account(
+                    &NewAccount {
+                        platform,
+                        platform_account_id: profile.user_id,
+                        name: profile.username,
+                        simulated: false,
+                    },
+                    now,
+                )
+                .await?;
+            if let Err(err) = store_token(
+                &vault,
+                SecretKey::AccessToken(account.id),
+                tokens.access_token,
+            )
+            .await
+            {
+                store
+                    .set_account_status(account.id, AccountStatus::NeedsReconnect)
+                    .await?;
+                return Err(err);
+            }
+            Ok(vec![store.account(account.id).await?])
+        }
+        Platform::TikTok => Err(CoreError::Unavailable(format!(
             "importing {platform} accounts is not available in this version of Herald yet; \
              the token file is valid and nothing was changed"
         ))),
@@ -75,4 +106,20 @@ async fn store_token(vault: &Arc<dyn Vault>, key: SecretKey, token: Secret) -> C
         .await
         .map_err(|err| CoreError::Unavailable(format!("the keyring task failed: {err}")))??;
     Ok(())
+}
+
+/// Why reading the account failed, as a sentence for someone importing a token.
+fn import_failure(network: &str, failure: &GraphFailure) -> CoreError {
+    match failure {
+        GraphFailure::Network(reason) => CoreError::Unavailable(format!(
+            "could not reach {network} ({reason}); check the internet connection and import again"
+        )),
+        GraphFailure::Api { error, .. } if matches!(error.code, 190 | 102) => {
+            CoreError::invalid(format!(
+                "{network} refused the token ({}): it has expired or was revoked; get a new token and import again",
+                error.code_text()
+            ))
+        }
+        other => CoreError::Unavailable(other.to_publish_failure(network).message),
+    }
 }

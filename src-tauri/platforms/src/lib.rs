@@ -9,7 +9,9 @@ pub mod facebook_video;
 pub mod graph;
 mod http;
 pub mod import;
+pub mod instagram;
 pub mod publisher;
+pub mod relay;
 pub mod token_file;
 
 pub use endpoints::Endpoints;

@@ -1,51 +1,108 @@
 //! The publisher the scheduler uses: picks the platform client for each target and reads the
-//! account's token from the keyring just before the call.
+//! account's token from the keyring (and the media relay's settings) just before the call.
 
-use std::sync::{Arc, PoisonError, RwLock};
-use std::time::Duration;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant};
 
 use herald_core::domain::{AccountId, Platform};
 use herald_core::publish::{
     CancelOutcome, Progress, PublishFailure, PublishJob, PublishOutcome, Publisher, Retry,
 };
+use herald_core::relay::RelayCredentials;
 use herald_core::scheduler::{NoPlatformClients, RemoteChange};
 use herald_core::vault::{Secret, SecretKey, Vault};
-use jiff::SignedDuration;
+use herald_core::Store;
+use jiff::{SignedDuration, Timestamp};
 
 use crate::facebook::{self, Facebook};
+use crate::instagram::Instagram;
+use crate::relay::{Relay, RelayConfig, RelayError};
 use crate::Endpoints;
+
+/// Relay objects older than this are orphans (presigned URLs live at most an hour).
+const ORPHAN_AGE: Duration = Duration::from_secs(2 * 60 * 60);
+/// How often the relay is swept for orphans.
+const SWEEP_EVERY: Duration = Duration::from_secs(60 * 60);
 
 /// Publishes to every platform Herald supports.
 #[derive(Clone)]
 pub struct PlatformPublisher {
     facebook: Facebook,
-    /// The client for sandbox accounts, while the built-in sandbox is on.
-    sandbox: Arc<RwLock<Option<Facebook>>>,
+    instagram: Instagram,
+    /// The clients for sandbox accounts, while the built-in sandbox is on.
+    sandbox: Arc<RwLock<Option<SandboxClients>>>,
     vault: Arc<dyn Vault>,
+    /// Where the media relay's settings are read (none: Instagram media cannot be relayed).
+    store: Option<Store>,
+    work_dir: PathBuf,
+    last_sweep: Arc<Mutex<Option<Instant>>>,
+}
+
+/// The clients of the built-in sandbox.
+#[derive(Clone)]
+struct SandboxClients {
+    facebook: Facebook,
+    instagram: Instagram,
+    relay: Option<Relay>,
 }
 
 impl PlatformPublisher {
-    /// A publisher talking to `endpoints`, reading tokens from `vault`.
+    /// A publisher talking to `endpoints`, reading tokens from `vault`. Instagram's media relay
+    /// needs [`PlatformPublisher::with_store`].
     pub fn new(endpoints: &Endpoints, vault: Arc<dyn Vault>) -> Self {
+        let work_dir = std::env::temp_dir().join("herald-publishing");
         PlatformPublisher {
             facebook: Facebook::new(endpoints),
+            instagram: Instagram::new(endpoints, work_dir.clone()),
             sandbox: Arc::new(RwLock::new(None)),
             vault,
+            store: None,
+            work_dir,
+            last_sweep: Arc::new(Mutex::new(None)),
         }
     }
 
-    /// Points sandbox accounts at the built-in sandbox on `port` (or nowhere).
+    /// Reads the media relay's settings from `store`, and prepares publishing copies of media
+    /// under `work_dir` (each deleted once its post is live).
+    pub fn with_store(mut self, store: Store, work_dir: PathBuf, endpoints: &Endpoints) -> Self {
+        self.instagram = Instagram::new(endpoints, work_dir.clone());
+        self.work_dir = work_dir;
+        self.store = Some(store);
+        self
+    }
+
+    /// Points sandbox accounts at the built-in sandbox on `port` (or nowhere); its media relay
+    /// is the sandbox's S3 server on `port + 1`.
     pub fn set_sandbox_port(&self, port: Option<u16>) {
-        let client = port
-            .map(|port| Facebook::new(&Endpoints::sandbox(&format!("http://127.0.0.1:{port}"))));
-        *self.sandbox.write().unwrap_or_else(PoisonError::into_inner) = client;
+        let clients = port.map(|port| {
+            let endpoints = Endpoints::sandbox(&format!("http://127.0.0.1:{port}"));
+            let relay = port.checked_add(1).and_then(|s3_port| {
+                let defaults = herald_sandbox::S3Config::default();
+                Relay::new(
+                    crate::http::http_client(),
+                    RelayConfig {
+                        endpoint: format!("http://127.0.0.1:{s3_port}"),
+                        region: defaults.region,
+                        bucket: defaults.bucket,
+                        access_key_id: defaults.access_key_id,
+                        secret_access_key: Secret::new(defaults.secret_access_key),
+                        path_style: true,
+                    },
+                )
+                .ok()
+            });
+            SandboxClients {
+                facebook: Facebook::new(&endpoints),
+                instagram: Instagram::new(&endpoints, self.work_dir.clone()),
+                relay,
+            }
+        });
+        *self.sandbox.write().unwrap_or_else(PoisonError::into_inner) = clients;
     }
 
-    /// The Facebook client for an account: the sandbox's for sandbox accounts.
-    fn facebook_for(&self, simulated: bool) -> Result<Facebook, PublishFailure> {
-        if !simulated {
-            return Ok(self.facebook.clone());
-        }
+    /// The sandbox's clients, or why a sandbox account cannot publish yet.
+    fn sandbox_clients(&self) -> Result<SandboxClients, PublishFailure> {
         self.sandbox
             .read()
             .unwrap_or_else(PoisonError::into_inner)
@@ -57,6 +114,72 @@ impl PlatformPublisher {
                 message: "This is a sandbox account and the sandbox is not serving yet; Herald will try again in a moment.".to_owned(),
                 retry: Retry::RateLimited(Duration::from_secs(2)),
             })
+    }
+
+    /// The Facebook client for an account: the sandbox's for sandbox accounts.
+    fn facebook_for(&self, simulated: bool) -> Result<Facebook, PublishFailure> {
+        if simulated {
+            return Ok(self.sandbox_clients()?.facebook);
+        }
+        Ok(self.facebook.clone())
+    }
+
+    /// The Instagram client and media relay for an account.
+    async fn instagram_for(
+        &self,
+        simulated: bool,
+    ) -> Result<(Instagram, Option<Relay>), PublishFailure> {
+        if simulated {
+            let clients = self.sandbox_clients()?;
+            return Ok((clients.instagram, clients.relay));
+        }
+        Ok((self.instagram.clone(), self.user_relay().await?))
+    }
+
+    /// The user's media relay, from the settings and the `HERALD_RELAY_*` variables.
+    async fn user_relay(&self) -> Result<Option<Relay>, PublishFailure> {
+        let Some(store) = &self.store else {
+            return Ok(None);
+        };
+        let vault = self.vault.clone();
+        let store = store.clone();
+        let credentials = store
+            .relay_in_effect(vault.as_ref(), |name| std::env::var(name).ok())
+            .await
+            .map_err(|err| PublishFailure {
+                code: "relay_settings".to_owned(),
+                message: format!("The media relay settings cannot be used: {err}. Fix them in Settings → Media relay, then retry."),
+                retry: Retry::Never,
+            })?;
+        let Some(credentials) = credentials else {
+            return Ok(None);
+        };
+        let relay = relay_client(credentials).map_err(|err| PublishFailure {
+            code: "relay_settings".to_owned(),
+            message: format!("The media relay settings cannot be used: {err}"),
+            retry: Retry::Never,
+        })?;
+        Ok(Some(relay))
+    }
+
+    /// Sweeps the relay for objects a crash left behind, at most once an hour, in the background.
+    fn sweep_now_and_then(&self, relay: &Relay) {
+        let mut last = self
+            .last_sweep
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if last.is_some_and(|at| at.elapsed() < SWEEP_EVERY) {
+            return;
+        }
+        *last = Some(Instant::now());
+        let relay = relay.clone();
+        tokio::spawn(async move {
+            match relay.sweep(ORPHAN_AGE, Timestamp::now()).await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "swept orphaned relay objects"),
+                Err(err) => tracing::warn!("relay sweep failed: {err}"),
+            }
+        });
     }
 
     async fn token(&self, account_id: AccountId) -> Result<Secret, PublishFailure> {
@@ -89,6 +212,22 @@ impl PlatformPublisher {
     }
 }
 
+/// A relay client for the user's relay settings (path-style addressing, which every
+/// S3-compatible service accepts).
+pub fn relay_client(credentials: RelayCredentials) -> Result<Relay, RelayError> {
+    Relay::new(
+        crate::http::http_client(),
+        RelayConfig {
+            endpoint: credentials.settings.endpoint,
+            region: credentials.settings.region,
+            bucket: credentials.settings.bucket,
+            access_key_id: credentials.settings.access_key_id,
+            secret_access_key: credentials.secret_access_key,
+            path_style: true,
+        },
+    )
+}
+
 impl Publisher for PlatformPublisher {
     async fn publish(&self, job: &PublishJob, progress: &Progress) -> PublishOutcome {
         match job.platform {
@@ -102,9 +241,20 @@ impl Publisher for PlatformPublisher {
                     Err(failure) => PublishOutcome::Failed(failure),
                 }
             }
-            Platform::Instagram | Platform::TikTok => {
-                NoPlatformClients.publish(job, progress).await
+            Platform::Instagram => {
+                let (client, relay) = match self.instagram_for(job.simulated).await {
+                    Ok(found) => found,
+                    Err(failure) => return PublishOutcome::Failed(failure),
+                };
+                if let Some(relay) = &relay {
+                    self.sweep_now_and_then(relay);
+                }
+                match self.token(job.account_id).await {
+                    Ok(token) => client.publish(job, &token, relay.as_ref(), progress).await,
+                    Err(failure) => PublishOutcome::Failed(failure),
+                }
             }
+            Platform::TikTok => NoPlatformClients.publish(job, progress).await,
         }
     }
 

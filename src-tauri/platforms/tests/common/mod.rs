@@ -120,7 +120,7 @@ impl World {
                 std::fs::write(&path, tiny_png()).unwrap();
                 path
             })
-            .collect();
+            .collect::<Vec<PathBuf>>();
         self.store
             .create_post(
                 NewPost {
@@ -132,7 +132,8 @@ impl World {
                     }),
                     draft: false,
                     accounts: self.pages.iter().map(|p| p.id).collect(),
-                    media,
+                    media: media.into_iter().map(Into::into).collect(),
+                    options: Default::default(),
                 },
                 self.clock.now(),
             )
@@ -174,7 +175,8 @@ impl World {
                     }),
                     draft: false,
                     accounts: self.pages.iter().map(|p| p.id).collect(),
-                    media,
+                    media: media.into_iter().map(Into::into).collect(),
+                    options: Default::default(),
                 },
                 self.clock.now(),
             )
