@@ -5,8 +5,11 @@ use herald_core::resident::running_resident;
 use herald_core::time::{self, Clock, SystemClock};
 use std::sync::Arc;
 
-use herald_core::vault::{KeyringVault, Vault};
+use herald_core::relay::RelaySettings;
+use herald_core::rules::NetworkCheck;
+use herald_core::vault::{KeyringVault, Secret, Vault};
 use herald_platforms::demo;
+use herald_platforms::publisher::relay_client;
 use serde::Serialize;
 use tauri::State;
 
@@ -210,4 +213,66 @@ async fn status(state: &AppState) -> CommandResult<AppStatus> {
         tray_icon: resident.and_then(|r| r.tray_icon),
         data_dir: state.data_dir.display().to_string(),
     })
+}
+
+/// What a post would be on each of its networks: broken rules, media changes, notices.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_post(
+    state: State<'_, AppState>,
+    id: PostId,
+) -> CommandResult<Vec<NetworkCheck>> {
+    Ok(state.store.check_post(id).await?)
+}
+
+/// The media relay in effect (settings and environment), never its secret.
+#[tauri::command]
+#[specta::specta]
+pub async fn get_relay(state: State<'_, AppState>) -> CommandResult<Option<RelaySettings>> {
+    let vault = KeyringVault::from_env();
+    let relay = state
+        .store
+        .relay_in_effect(&vault, |name| std::env::var(name).ok())
+        .await?;
+    Ok(relay.map(|r| r.settings))
+}
+
+/// Saves the media relay; the secret access key goes to the keyring and never comes back.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_relay(
+    state: State<'_, AppState>,
+    settings: RelaySettings,
+    secret_access_key: String,
+) -> CommandResult<RelaySettings> {
+    let vault = KeyringVault::from_env();
+    let secret = Secret::new(secret_access_key);
+    Ok(state.store.set_relay(settings, &secret, &vault).await?)
+}
+
+/// Uploads a tiny object to the relay, fetches it through a presigned URL and deletes it.
+#[tauri::command]
+#[specta::specta]
+pub async fn test_relay(state: State<'_, AppState>) -> CommandResult<()> {
+    let vault = KeyringVault::from_env();
+    let credentials = state
+        .store
+        .relay_in_effect(&vault, |name| std::env::var(name).ok())
+        .await?
+        .ok_or_else(|| herald_core::CoreError::invalid("no media relay is set"))?;
+    let relay = relay_client(credentials)
+        .map_err(|err| herald_core::CoreError::invalid(err.to_string()))?;
+    relay
+        .check(SystemClock.now())
+        .await
+        .map_err(|err| herald_core::CoreError::Unavailable(err.to_string()))?;
+    Ok(())
+}
+
+/// Forgets the media relay and deletes its secret from the keyring.
+#[tauri::command]
+#[specta::specta]
+pub async fn clear_relay(state: State<'_, AppState>) -> CommandResult<()> {
+    let vault = KeyringVault::from_env();
+    Ok(state.store.clear_relay(&vault).await?)
 }

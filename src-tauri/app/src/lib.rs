@@ -69,6 +69,11 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::enable_sandbox,
             commands::take_pending_post,
             commands::disable_sandbox,
+            commands::check_post,
+            commands::get_relay,
+            commands::set_relay,
+            commands::test_relay,
+            commands::clear_relay,
         ])
         .events(collect_events![DataChanged, OpenPost])
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use herald_core::domain::{Platform, PostKind};
+use herald_core::options::InstagramOptions;
 
 /// Herald schedules and publishes posts to Instagram, Facebook Pages and TikTok from this machine.
 #[derive(Debug, Parser)]
@@ -55,6 +56,34 @@ pub enum Command {
     /// Your own developer apps ("bring your own app").
     #[command(subcommand)]
     Apps(AppsCommand),
+    /// The media relay: your S3-compatible bucket that Instagram fetches media from.
+    #[command(subcommand)]
+    Relay(RelayCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RelayCommand {
+    /// Store the relay bucket; its secret access key is read from standard input into the
+    /// keyring. The HERALD_RELAY_* variables override these settings.
+    Set {
+        /// The S3 endpoint, e.g. https://s3.eu-west-1.amazonaws.com or an R2/B2/MinIO URL.
+        #[arg(long)]
+        endpoint: String,
+        #[arg(long)]
+        region: String,
+        #[arg(long)]
+        bucket: String,
+        #[arg(long)]
+        access_key_id: String,
+    },
+    /// Show the relay in effect (never its secret).
+    Show(JsonFlag),
+    /// Upload a tiny object, fetch it back through a presigned URL, delete it.
+    Test,
+    /// Delete objects left in the relay by an interrupted publish (older than two hours).
+    Sweep,
+    /// Forget the relay settings and delete its secret from the keyring.
+    Clear,
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +128,15 @@ pub enum PostsCommand {
         /// Keep it as a draft: never published until scheduled.
         #[arg(long)]
         draft: bool,
+        #[command(flatten)]
+        instagram: InstagramFlags,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Check a post against the rules of each network it targets: what would be refused,
+    /// and what Herald would change (conversions, scaling).
+    Check {
+        post_id: i64,
         #[command(flatten)]
         json: JsonFlag,
     },
@@ -168,6 +206,55 @@ pub enum AppsCommand {
         #[arg(long)]
         client_id: String,
     },
+}
+
+/// Instagram's options for `posts create`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct InstagramFlags {
+    /// Alternative text of a photo, for screen readers; repeat in --media order.
+    #[arg(long = "alt-text")]
+    pub alt_text: Vec<String>,
+    /// A comment posted right after the post goes live (e.g. to hold the hashtags).
+    #[arg(long)]
+    pub first_comment: Option<String>,
+    /// Photos outside Instagram's 4:5 to 1.91:1: pad them (fit) or crop them (crop).
+    #[arg(long, value_parser = ["fit", "crop"])]
+    pub aspect: Option<String>,
+    /// Reels: a JPEG used as the cover.
+    #[arg(long)]
+    pub cover: Option<PathBuf>,
+    /// Reels: the frame used as the cover, in milliseconds from the start.
+    #[arg(long)]
+    pub thumb_offset: Option<u32>,
+    /// Reels: also show the reel in the main feed (default true).
+    #[arg(long)]
+    pub share_to_feed: Option<bool>,
+}
+
+impl InstagramFlags {
+    /// The flags as stored options.
+    pub fn into_options(self) -> Result<InstagramOptions, herald_core::CoreError> {
+        let cover = self
+            .cover
+            .map(|path| {
+                std::fs::canonicalize(&path)
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .map_err(|err| {
+                        herald_core::CoreError::invalid(format!(
+                            "cover '{}' cannot be opened: {err}",
+                            path.display()
+                        ))
+                    })
+            })
+            .transpose()?;
+        Ok(InstagramOptions {
+            first_comment: self.first_comment.filter(|c| !c.trim().is_empty()),
+            share_to_feed: self.share_to_feed,
+            cover,
+            thumb_offset_ms: self.thumb_offset,
+            aspect_fix: self.aspect.map(|a| a.parse()).transpose()?,
+        })
+    }
 }
 
 #[derive(Debug, Args, Clone, Copy)]

@@ -3,10 +3,13 @@
 use std::io::Read;
 use std::sync::Arc;
 
-use herald_core::posts::NewPost;
+use herald_core::options::PostOptions;
+use herald_core::posts::{NewMedia, NewPost};
+use herald_core::rules::NetworkCheck;
 use herald_core::scheduler::Scheduler;
 use herald_core::time::{self, Clock, SystemClock};
 use herald_core::vault::{KeyringVault, Secret, Vault};
+use herald_core::Store;
 use herald_core::{logging, CoreError, CoreResult};
 use herald_platforms::{demo, Endpoints, PlatformPublisher};
 use jiff::Timestamp;
@@ -14,7 +17,7 @@ use jiff::Timestamp;
 use crate::args::{AccountsCommand, AppsCommand, Cli, Command, PostsCommand, SettingsCommand};
 use crate::context::Context;
 use crate::sandbox_host::SandboxHost;
-use crate::{autostart, launch, output, tray};
+use crate::{autostart, launch, output, relay, tray};
 
 /// Runs one command line.
 pub async fn run(cli: Cli) -> CoreResult<()> {
@@ -76,6 +79,7 @@ async fn run_on(ctx: &Context, command: Command) -> CoreResult<()> {
             }
             Ok(())
         }
+        Command::Relay(command) => relay::run(&ctx.store, command, now).await,
         Command::Apps(AppsCommand::Set {
             platform,
             client_id,
@@ -142,11 +146,30 @@ async fn posts(ctx: &Context, command: PostsCommand, now: Timestamp) -> CoreResu
             media,
             kind,
             draft,
+            instagram,
             json,
         } => {
             let due = at
                 .map(|at| time::parse_due_time(&at, timezone.as_deref()))
                 .transpose()?;
+            if instagram.alt_text.len() > media.len() {
+                return Err(CoreError::invalid(format!(
+                    "{} --alt-text given for {} --media file(s); give one per photo, in order",
+                    instagram.alt_text.len(),
+                    media.len()
+                )));
+            }
+            let mut alt_texts = instagram.alt_text.clone().into_iter();
+            let media = media
+                .into_iter()
+                .map(|path| NewMedia {
+                    path,
+                    alt_text: alt_texts.next().filter(|a| !a.is_empty()),
+                })
+                .collect();
+            let options = PostOptions {
+                instagram: instagram.into_options()?,
+            };
             let post = ctx
                 .store
                 .create_post(
@@ -157,11 +180,28 @@ async fn posts(ctx: &Context, command: PostsCommand, now: Timestamp) -> CoreResu
                         draft,
                         accounts,
                         media,
+                        options,
                     },
                     now,
                 )
                 .await?;
-            print_post(&post, json.json)
+            print_post(&post, json.json)?;
+            if !json.json {
+                print_checks(&ctx.store.check_post(post.id).await?, post.draft);
+            }
+            Ok(())
+        }
+        PostsCommand::Check { post_id, json } => {
+            let checks = ctx.store.check_post(post_id).await?;
+            if json.json {
+                output::json(&checks)
+            } else {
+                print_checks(&checks, true);
+                if checks.iter().all(|c| c.is_ok()) {
+                    eprintln!("Post {post_id} can be published on every network it targets.");
+                }
+                Ok(())
+            }
         }
         PostsCommand::List {
             attention,
@@ -229,7 +269,7 @@ async fn posts(ctx: &Context, command: PostsCommand, now: Timestamp) -> CoreResu
 async fn run_scheduler(ctx: &Context, until_idle: bool) -> CoreResult<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let owner = format!("herald-run-{}", std::process::id());
-    let publisher = platform_publisher();
+    let publisher = platform_publisher(&ctx.store, &ctx.data_dir);
     let mut sandbox = SandboxHost::default();
     sandbox.sync(&ctx.store, &publisher).await;
     let scheduler = Scheduler::new(ctx.store.clone(), publisher, clock, owner);
@@ -254,8 +294,32 @@ async fn run_scheduler(ctx: &Context, until_idle: bool) -> CoreResult<()> {
 
 /// The publisher for every platform, with tokens from the OS keyring and base URLs from the
 /// environment.
-pub fn platform_publisher() -> PlatformPublisher {
-    PlatformPublisher::new(&Endpoints::from_env(), Arc::new(KeyringVault::from_env()))
+pub fn platform_publisher(store: &Store, data_dir: &std::path::Path) -> PlatformPublisher {
+    let endpoints = Endpoints::from_env();
+    PlatformPublisher::new(&endpoints, Arc::new(KeyringVault::from_env())).with_store(
+        store.clone(),
+        data_dir.join("publishing"),
+        &endpoints,
+    )
+}
+
+/// Prints what each network would change or refuse (violations only for drafts: a scheduled
+/// post with one could not have been created).
+fn print_checks(checks: &[NetworkCheck], with_violations: bool) {
+    for check in checks {
+        let network = check.platform.map(|p| p.display_name()).unwrap_or("?");
+        if with_violations {
+            for violation in &check.violations {
+                eprintln!("{network}: cannot publish: {}", violation.message);
+            }
+        }
+        for change in &check.changes {
+            eprintln!("{network}: {change}");
+        }
+        for notice in &check.notices {
+            eprintln!("{network}: note: {notice}");
+        }
+    }
 }
 
 fn print_post(post: &herald_core::domain::PostView, json: bool) -> CoreResult<()> {
@@ -274,7 +338,7 @@ fn instant_or(text: Option<String>, default: Timestamp) -> CoreResult<Timestamp>
 }
 
 /// Reads a secret piped on standard input (one line; surrounding whitespace dropped).
-fn read_secret_from_stdin() -> CoreResult<Secret> {
+pub(crate) fn read_secret_from_stdin() -> CoreResult<Secret> {
     let mut text = String::new();
     std::io::stdin()
         .take(16 * 1024)

@@ -7,6 +7,7 @@ mod commands;
 mod context;
 mod launch;
 mod output;
+mod relay;
 mod sandbox_host;
 mod tray;
 

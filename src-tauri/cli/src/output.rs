@@ -18,8 +18,13 @@ pub fn accounts(accounts: &[AccountView]) {
         println!("No accounts yet. Import one with `herald accounts import`.");
     }
     for a in accounts {
+        let quota = a
+            .quota
+            .as_ref()
+            .map(|q| format!("  ({}/{} posts in {} h)", q.used, q.total, q.window_hours))
+            .unwrap_or_default();
         println!(
-            "{:>4}  {:<9}  {:<15}  {}",
+            "{:>4}  {:<9}  {:<15}  {}{quota}",
             a.id, a.platform, a.status, a.name
         );
     }
@@ -60,6 +65,9 @@ pub fn post(post: &PostView) {
             "  media:    {} ({}, {} bytes)",
             m.path, m.mime, m.size_bytes
         );
+        if let Some(alt) = &m.alt_text {
+            println!("            alt: {}", first_line(alt));
+        }
     }
     for t in &post.targets {
         let mut line = format!(
@@ -73,6 +81,16 @@ pub fn post(post: &PostView) {
             line.push_str(&format!(" [{}] {}", err.code, err.message));
         }
         println!("{line}");
+        if let Some(warning) = &t.warning {
+            println!("      warning: {warning}");
+        }
+        if let Some(comment) = &t.first_comment {
+            match (&comment.id, &comment.error) {
+                (Some(id), _) => println!("      first comment posted ({id})"),
+                (None, Some(err)) => println!("      first comment: {err}"),
+                (None, None) => {}
+            }
+        }
     }
 }
 

@@ -3,12 +3,12 @@
 
 use herald_core::Store;
 use herald_platforms::PlatformPublisher;
-use herald_sandbox::{RunningSandbox, SandboxConfig};
+use herald_sandbox::{RunningS3, RunningSandbox, S3Config, SandboxConfig};
 
-/// The sandbox this process serves, if any.
+/// The sandbox this process serves, if any, with its S3 media relay on the next port.
 #[derive(Default)]
 pub struct SandboxHost {
-    running: Option<(u16, RunningSandbox)>,
+    running: Option<(u16, RunningSandbox, Option<RunningS3>)>,
 }
 
 impl SandboxHost {
@@ -22,7 +22,7 @@ impl SandboxHost {
                 return;
             }
         };
-        if self.running.as_ref().map(|(port, _)| *port) != wanted {
+        if self.running.as_ref().map(|(port, _, _)| *port) != wanted {
             self.stop().await;
             if let Some(port) = wanted {
                 match herald_sandbox::start(SandboxConfig {
@@ -33,7 +33,8 @@ impl SandboxHost {
                 {
                     Ok(sandbox) => {
                         tracing::info!(port, "serving the built-in sandbox");
-                        self.running = Some((port, sandbox));
+                        let relay = start_relay(port).await;
+                        self.running = Some((port, sandbox, relay));
                     }
                     Err(err) => {
                         tracing::info!(port, %err, "the sandbox port is taken; using the sandbox already there")
@@ -46,9 +47,30 @@ impl SandboxHost {
 
     /// Stops the sandbox this process serves.
     pub async fn stop(&mut self) {
-        if let Some((port, sandbox)) = self.running.take() {
+        if let Some((port, sandbox, relay)) = self.running.take() {
             sandbox.shutdown().await;
+            if let Some(relay) = relay {
+                relay.shutdown().await;
+            }
             tracing::info!(port, "stopped the built-in sandbox");
+        }
+    }
+}
+
+/// The sandbox's media relay (an S3-compatible server) on `port + 1`, for sandbox Instagram
+/// accounts.
+async fn start_relay(port: u16) -> Option<RunningS3> {
+    let s3_port = port.checked_add(1)?;
+    match herald_sandbox::start_s3(S3Config {
+        port: s3_port,
+        ..S3Config::default()
+    })
+    .await
+    {
+        Ok(relay) => Some(relay),
+        Err(err) => {
+            tracing::warn!(port = s3_port, %err, "the sandbox relay port is taken; sandbox Instagram posts use what serves it");
+            None
         }
     }
 }

@@ -16,11 +16,7 @@ fn sandbox_accounts_publish_locally_and_are_removed_in_one_step() {
         return;
     }
     let herald = Herald::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = two_free_ports();
 
     let on = herald.run(&["sandbox", "on", "--port", &port.to_string()]);
     assert!(
@@ -30,7 +26,7 @@ fn sandbox_accounts_publish_locally_and_are_removed_in_one_step() {
     );
     let accounts = herald.json(&["accounts", "list", "--json"]);
     let accounts = accounts.as_array().unwrap();
-    assert_eq!(accounts.len(), 2);
+    assert_eq!(accounts.len(), 4, "two Pages and two Instagram accounts");
     assert!(accounts
         .iter()
         .all(|a| a["simulated"] == true && a["name"].as_str().unwrap().contains("(sandbox)")));
@@ -54,6 +50,34 @@ fn sandbox_accounts_publish_locally_and_are_removed_in_one_step() {
         "--json",
     ]);
     herald.wait_published(&post["id"].to_string());
+
+    // A sandbox Instagram account publishes a photo through the sandbox's own media relay.
+    let instagram = accounts
+        .iter()
+        .find(|a| a["platform"] == "instagram")
+        .unwrap()["id"]
+        .to_string();
+    let photo = herald.dir.path().join("bread.jpg");
+    image::RgbImage::from_pixel(1080, 1080, image::Rgb([200, 150, 90]))
+        .save(&photo)
+        .unwrap();
+    let post = herald.json(&[
+        "posts",
+        "create",
+        "--account",
+        &instagram,
+        "--at",
+        &now(),
+        "--caption",
+        "Hello sandbox Instagram",
+        "--media",
+        photo.to_str().unwrap(),
+        "--json",
+    ]);
+    let published = herald.wait_published(&post["id"].to_string());
+    assert!(published["targets"][0]["permalink"]
+        .as_str()
+        .is_some_and(|p| p.starts_with("https://www.instagram.com/")));
 
     let off = herald.run(&["sandbox", "off"]);
     assert!(
@@ -81,4 +105,15 @@ fn sandbox_accounts_publish_locally_and_are_removed_in_one_step() {
     );
     let _ = tray.kill();
     let _ = tray.wait();
+}
+
+/// A port whose next port is free too (the sandbox's media relay listens there).
+fn two_free_ports() -> u16 {
+    loop {
+        let first = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = first.local_addr().unwrap().port();
+        if port < u16::MAX && std::net::TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
+            return port;
+        }
+    }
 }

@@ -15,6 +15,7 @@ export function makePost(extra: Partial<PostView> = {}): PostView {
     draft: false,
     media: [],
     targets: [makeTarget("scheduled")],
+    options: { instagram: {} },
     ...extra,
   };
 }

@@ -49,7 +49,7 @@ pub async fn run() -> CoreResult<()> {
         let _ = lock.set_tray_icon(false);
     }
 
-    let publisher = crate::commands::platform_publisher();
+    let publisher = crate::commands::platform_publisher(&store, &data_dir);
     let mut sandbox = SandboxHost::default();
     sandbox.sync(&store, &publisher).await;
     let (events_tx, events) = mpsc::unbounded_channel();

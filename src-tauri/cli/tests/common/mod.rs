@@ -22,7 +22,8 @@ pub fn keyring_enabled() -> bool {
 /// The `herald` binary with a data directory, keyring service and environment of its own.
 pub struct Herald {
     pub dir: tempfile::TempDir,
-    env: Vec<(String, String)>,
+    /// Extra environment of every command (the sandbox's base URLs…).
+    pub env: Vec<(String, String)>,
 }
 
 impl Herald {

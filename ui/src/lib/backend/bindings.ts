@@ -173,6 +173,61 @@ async disableSandbox() : Promise<Result<AppStatus, AppError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * What a post would be on each of its networks: broken rules, media changes, notices.
+ */
+async checkPost(id: number) : Promise<Result<NetworkCheck[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("check_post", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The media relay in effect (settings and environment), never its secret.
+ */
+async getRelay() : Promise<Result<RelaySettings | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("get_relay") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the media relay; the secret access key goes to the keyring and never comes back.
+ */
+async setRelay(settings: RelaySettings, secretAccessKey: string) : Promise<Result<RelaySettings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_relay", { settings, secretAccessKey }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Uploads a tiny object to the relay, fetches it through a presigned URL and deletes it.
+ */
+async testRelay() : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("test_relay") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Forgets the media relay and deletes its secret from the keyring.
+ */
+async clearRelay() : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("clear_relay") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -208,7 +263,11 @@ export type AccountView = { id: number; platform: Platform; name: string; status
 /**
  * A sandbox account ("Try Herald"): publishes to the local simulation only.
  */
-simulated: boolean }
+simulated: boolean; 
+/**
+ * The publishing quota the platform last reported (Instagram), if any.
+ */
+quota?: QuotaView | null }
 /**
  * An error returned by a command.
  */
@@ -230,9 +289,59 @@ sandbox: boolean;
  */
 tray_icon: boolean | null; data_dir: string }
 /**
+ * How a photo outside the allowed aspect range is brought inside it. Never applied unless the
+ * user chose it.
+ */
+export type AspectFix = 
+/**
+ * Keep the whole photo and add white bars up to the nearest allowed ratio.
+ */
+"fit" | 
+/**
+ * Cut the photo, centred, to the nearest allowed ratio.
+ */
+"crop"
+/**
  * Sent to the UI when the database changed (in this process or another): reload what is shown.
  */
 export type DataChanged = null
+/**
+ * How posting a target's first comment went.
+ */
+export type FirstCommentView = { 
+/**
+ * The comment's id at the platform, once posted.
+ */
+id?: string | null; 
+/**
+ * Why it could not be posted, in plain words.
+ */
+error?: string | null }
+/**
+ * Instagram's options (`../shared/platforms/meta-api.md` §1.7).
+ */
+export type InstagramOptions = { 
+/**
+ * A comment posted right after the media goes live (to keep hashtags out of the caption).
+ */
+first_comment?: string | null; 
+/**
+ * Reels: also show the reel in the main feed (Instagram's default: yes).
+ */
+share_to_feed?: boolean | null; 
+/**
+ * Reels: a JPEG chosen as the cover (an absolute path on this machine).
+ */
+cover?: string | null; 
+/**
+ * Reels: the frame used as the cover, in milliseconds from the start (when no cover image).
+ */
+thumb_offset_ms?: number | null; 
+/**
+ * What to do with photos outside Instagram's aspect range: pad them or crop them. Never
+ * applied unless the user chose it.
+ */
+aspect_fix?: AspectFix | null }
 /**
  * Whether a media file is a still image or a video.
  */
@@ -240,7 +349,27 @@ export type MediaKind = "image" | "video"
 /**
  * A media file attached to a post.
  */
-export type MediaView = { id: number; path: string; kind: MediaKind; mime: string; size_bytes: number }
+export type MediaView = { id: number; path: string; kind: MediaKind; mime: string; size_bytes: number; 
+/**
+ * Alternative text for screen readers (photos).
+ */
+alt_text?: string | null }
+/**
+ * What a post would be on one network.
+ */
+export type NetworkCheck = { platform: Platform | null; 
+/**
+ * Rules the post breaks there; it cannot be scheduled until they are fixed.
+ */
+violations: Violation[]; 
+/**
+ * What Herald will change on the way, in plain sentences ("Converted from PNG to JPEG").
+ */
+changes: string[]; 
+/**
+ * Worth knowing, not blocking ("Instagram shows at most 5 hashtags…").
+ */
+notices: string[] }
 /**
  * Asks the window to show a post (a notification was clicked, a `herald://post/<id>` link).
  */
@@ -254,10 +383,18 @@ export type Platform = "instagram" | "facebook" | "tiktok"
  */
 export type PostKind = "post" | "carousel" | "reel" | "story" | "video" | "photo"
 /**
+ * The options of one post, per network. Missing options take the network's default.
+ */
+export type PostOptions = { instagram?: InstagramOptions }
+/**
  * A post with its media and targets. `due_at` is RFC 3339 in UTC, or `None` for a draft with
  * no date; `timezone` is the IANA zone the user planned it in.
  */
-export type PostView = { id: number; caption: string; due_at: string | null; timezone: string; kind: PostKind; draft: boolean; media: MediaView[]; targets: TargetView[] }
+export type PostView = { id: number; caption: string; due_at: string | null; timezone: string; kind: PostKind; draft: boolean; media: MediaView[]; targets: TargetView[]; 
+/**
+ * Per-network options (first comment, reel cover, Fit or Crop…).
+ */
+options: PostOptions }
 /**
  * Whether anything is publishing in the background.
  */
@@ -274,6 +411,34 @@ export type PublishingState =
  * No resident process: nothing publishes until it starts again.
  */
 "stopped"
+/**
+ * A platform's publishing quota for one account, as last read from the platform.
+ */
+export type QuotaView = { 
+/**
+ * Posts published in the rolling window.
+ */
+used: number; 
+/**
+ * Posts allowed in the rolling window.
+ */
+total: number; 
+/**
+ * The window's length in hours (24 for Instagram).
+ */
+window_hours: number; 
+/**
+ * When it was read (RFC 3339).
+ */
+checked_at: string }
+/**
+ * Where Herald puts media for Instagram to fetch (everything but the secret).
+ */
+export type RelaySettings = { 
+/**
+ * The S3 endpoint, e.g. `https://s3.eu-west-1.amazonaws.com` or an R2/B2/MinIO URL.
+ */
+endpoint: string; region: string; bucket: string; access_key_id: string }
 /**
  * Why a target failed: the platform's code and a sentence saying what to do.
  */
@@ -309,7 +474,29 @@ export type TargetStatus =
 /**
  * One post on one account.
  */
-export type TargetView = { account_id: number; account_name: string; platform: Platform; status: TargetStatus; permalink?: string | null; error?: TargetError | null }
+export type TargetView = { account_id: number; account_name: string; platform: Platform; status: TargetStatus; permalink?: string | null; error?: TargetError | null; 
+/**
+ * The optional first comment's own outcome (its failure leaves the post published).
+ */
+first_comment?: FirstCommentView | null; 
+/**
+ * Something the user should know before this target's time, e.g. that it would exceed
+ * the account's daily publishing quota.
+ */
+warning?: string | null }
+/**
+ * One rule a post breaks, named so the user can fix it: the limit and the actual value.
+ */
+export type Violation = { 
+/**
+ * A stable machine name, e.g. `image_aspect`, `video_duration`.
+ */
+code: string; 
+/**
+ * A sentence naming the limit and the actual value, e.g. "This video is 16 min 20 s;
+ * Instagram reels must be 3 s to 15 min."
+ */
+message: string }
 
 /** tauri-specta globals **/
 

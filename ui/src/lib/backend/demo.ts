@@ -1,13 +1,21 @@
 // Demo data for the fake backend: two accounts and a handful of posts spread over the current month.
 // `?fake=empty,stopped` etc. picks a scenario (see `demoData`).
 import { localTimeZone } from "../time";
-import type { AccountView, AppStatus, PostView, TargetStatus, TargetView } from "./types";
+import type { AccountView, AppStatus, NetworkCheck, PostView, RelaySettings, TargetStatus, TargetView } from "./types";
 import type { FakeData } from "./fake";
 
 const ACCOUNTS: AccountView[] = [
   { id: 1, platform: "instagram", name: "@lindenbakery", status: "connected", simulated: false },
   { id: 2, platform: "facebook", name: "Linden Bakery", status: "connected", simulated: false },
 ];
+
+/** The accounts, with the Instagram quota as last read 40 minutes before `now`. */
+function accounts(now: Date): AccountView[] {
+  const checked_at = new Date(now.getTime() - 40 * 60_000).toISOString();
+  return ACCOUNTS.map((a) =>
+    a.platform === "instagram" ? { ...a, quota: { used: 12, total: 50, window_hours: 24, checked_at } } : a,
+  );
+}
 
 function target(accountId: number, status: TargetStatus, extra: Partial<TargetView> = {}): TargetView {
   const account = ACCOUNTS.find((a) => a.id === accountId)!;
@@ -25,14 +33,22 @@ function posts(now: Date): PostView[] {
   // Days clamped into the current month so every post shows in the default month view.
   const lastDay = new Date(now.getFullYear(), now.getMonth() + 1, 0).getDate();
   const day = (offset: number) => Math.min(Math.max(today + offset, 1), lastDay);
-  const image = { id: 1, path: "/home/demo/Pictures/sourdough.jpg", kind: "image" as const, mime: "image/jpeg", size_bytes: 482_113 };
-  const base = { timezone: tz, kind: "post" as const, draft: false, media: [image] };
+  const image = {
+    id: 1, path: "/home/demo/Pictures/sourdough.jpg", kind: "image" as const, mime: "image/jpeg", size_bytes: 482_113,
+    alt_text: "A round sourdough loaf with a deep cut across its crust, on a floured board.",
+  };
+  const rye = {
+    id: 2, path: "/home/demo/Pictures/rye-loaves.png", kind: "image" as const, mime: "image/png", size_bytes: 3_912_440,
+    alt_text: "Five loaves of bread in a row on a wooden shelf, from light wheat to dark rye.",
+  };
+  const base = { timezone: tz, kind: "post" as const, draft: false, media: [image], options: { instagram: {} } };
   return [
     {
       ...base, id: 1, due_at: at(now, day(-6), 8, 30),
       caption: "Fresh sourdough is out of the oven 🍞\nCome early, it goes fast.",
+      options: { instagram: { first_comment: "#sourdough #bakery #freshbread" } },
       targets: [
-        target(1, "published", { permalink: "https://www.instagram.com/p/demo1/" }),
+        target(1, "published", { permalink: "https://www.instagram.com/p/demo1/", first_comment: { id: "17890455012345678" } }),
         target(2, "published", { permalink: "https://www.facebook.com/lindenbakery/posts/1" }),
       ],
     },
@@ -49,9 +65,17 @@ function posts(now: Date): PostView[] {
       targets: [target(2, "missed")],
     },
     {
-      ...base, id: 4, due_at: at(now, day(1), 9, 0), kind: "carousel",
-      caption: "Five breads you should try this autumn\n#bakery #sourdough",
-      targets: [target(1, "scheduled"), target(2, "scheduled")],
+      ...base, id: 4, due_at: at(now, day(1), 9, 0), media: [rye],
+      caption: "Five breads you should try this autumn\n#bakery #sourdough #rye #bread #autumn #baking",
+      options: { instagram: { first_comment: "Which one is your favourite?" } },
+      targets: [
+        target(1, "scheduled", {
+          warning:
+            "This would be post 51 within 24 hours on @lindenbakery; Instagram allows 50 (as Instagram last reported). " +
+            "Move it later or it will wait for a free slot.",
+        }),
+        target(2, "scheduled"),
+      ],
     },
     {
       ...base, id: 5, due_at: at(now, day(2), 17, 45),
@@ -82,11 +106,37 @@ function posts(now: Date): PostView[] {
   ];
 }
 
+/** What `checkPost` finds in post 4 (a tall PNG on Instagram); the others pass. */
+const CHECKS: Record<number, NetworkCheck[]> = {
+  4: [
+    { platform: "facebook", violations: [], changes: [], notices: [] },
+    {
+      platform: "instagram",
+      violations: [
+        {
+          code: "image_aspect",
+          message: "This photo is 9:16 (0.56:1); Instagram feed photos must be between 4:5 and 1.91:1 — choose Fit or Crop.",
+        },
+      ],
+      changes: ["Converted from PNG to JPEG", "Colour profile converted to sRGB"],
+      notices: ["The caption has 6 hashtags; Instagram's apps now show at most 5."],
+    },
+  ],
+};
+
+const RELAY: RelaySettings = {
+  endpoint: "https://s3.eu-central-1.amazonaws.com",
+  region: "eu-central-1",
+  bucket: "linden-herald-relay",
+  access_key_id: "AKIAIOSFODNN7EXAMPLE",
+};
+
 const RUNNING: AppStatus = { publishing: "running", sandbox: false, tray_icon: true, data_dir: "/home/demo/.local/share/herald" };
 
 /**
  * Scenario flags (comma-separated in `?fake=`):
- * `empty` (no accounts, no posts), `stopped`, `paused`, `notray` (no tray icon shown).
+ * `empty` (no accounts, no posts), `stopped`, `paused`, `notray` (no tray icon shown),
+ * `sandbox`, `relay` (a media relay is set).
  */
 export function demoData(now: Date, flags: string[] = []): FakeData {
   const empty = flags.includes("empty");
@@ -96,8 +146,10 @@ export function demoData(now: Date, flags: string[] = []): FakeData {
   if (flags.includes("notray")) status.tray_icon = false;
   if (flags.includes("sandbox")) status.sandbox = true;
   return {
-    accounts: empty ? [] : ACCOUNTS,
+    accounts: empty ? [] : accounts(now),
     posts: empty ? [] : posts(now),
     status,
+    checks: empty ? {} : CHECKS,
+    relay: flags.includes("relay") ? RELAY : null,
   };
 }
