@@ -13,7 +13,7 @@
 
 import { spawn, execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -145,6 +145,14 @@ async function main() {
     }
   }
   const count = (hay, needle) => hay.split(needle).length - 1;
+  /** Whether something accepts connections on 127.0.0.1:`port`. */
+  function listening(port) {
+    return new Promise((res) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.on("connect", () => (socket.destroy(), res(true)));
+      socket.on("error", () => res(false));
+    });
+  }
   function freePort() {
     return new Promise((res, rej) => {
       const s = createServer();
@@ -258,9 +266,10 @@ async function main() {
     await tryButton.click();
     await (await browser.$("#sandbox-mode")).waitForDisplayed({ timeout: 10000, timeoutMsg: "no sandbox banner after the click" });
     const accounts = await cliJson("accounts", "list", "--json");
-    if (accounts.length !== 2 || !accounts.every((a) => a.simulated)) throw new Error(`accounts after the click: ${JSON.stringify(accounts)}`);
+    if (accounts.length !== 4 || !accounts.every((a) => a.simulated)) throw new Error(`accounts after the click: ${JSON.stringify(accounts)}`);
     note(`sandbox accounts: ${accounts.map((a) => a.name).join(", ")}`);
-    const demo = await cliJson("posts", "create", "--account", String(accounts[0].id), "--at", new Date().toISOString(), "--caption", "Hello from the sandbox", "--json");
+    const page = accounts.find((a) => a.platform === "facebook");
+    const demo = await cliJson("posts", "create", "--account", String(page.id), "--at", new Date().toISOString(), "--caption", "Hello from the sandbox", "--json");
     await waitFor(
       async () => (await browser.$(`.herald-post[data-post-id="${demo.id}"][data-status="published"]`)).isExisting(),
       20000, "the sandbox post to show as published on the calendar", 250,
@@ -274,6 +283,49 @@ async function main() {
     const posts = await cliJson("posts", "list", "--json");
     if (left.length || posts.length) throw new Error(`after Remove: ${left.length} accounts, ${posts.length} posts`);
     await waitFor(async () => !(await (await browser.$(`.herald-post[data-post-id="${demo.id}"]`)).isExisting()), 5000, "the sandbox post to leave the calendar");
+  });
+
+  test("r", "the media relay is set in Settings, tested against a real S3 server, and kept with its secret in the keyring", async () => {
+    if (!browser) throw new Error("no WebDriver session");
+    await ensureCalendar();
+    const s3Port = await freePort();
+    const s3 = spawn(join(TARGET, "herald-sandbox"), ["--s3-port", String(s3Port)], { env: ENV, stdio: "ignore" });
+    try {
+      await waitFor(() => listening(s3Port), 10000, "the S3 server to listen", 100);
+      await (await browser.$("#open-settings")).click();
+      await (await browser.$("#settings")).waitForDisplayed({ timeout: 5000, timeoutMsg: "no settings dialog" });
+      const values = {
+        endpoint: `http://127.0.0.1:${s3Port}`,
+        region: "us-east-1",
+        bucket: "herald-relay",
+        access_key_id: "herald-sandbox-key",
+        secret: "herald-sandbox-secret",
+      };
+      for (const [field, value] of Object.entries(values)) {
+        const input = await browser.$(`#relay-${field}`);
+        await input.waitForEnabled({ timeout: 5000 });
+        await input.setValue(value);
+      }
+      await (await browser.$("#relay-save")).click();
+      await waitFor(async () => {
+        const relay = JSON.parse(await cli("relay", "show", "--json"));
+        return relay && relay.bucket === "herald-relay";
+      }, 10000, "the relay to be saved", 250);
+      await (await browser.$("#relay-test")).click();
+      await waitFor(async () => (await browser.$('#relay-result[data-result="ok"]')).isExisting(), 15000, "the relay test to pass", 250);
+      note(`relay test: ${await (await browser.$("#relay-result")).getText()}`);
+      // WebKitGTK under Xvfb may hand back the last frame it painted; wait for two fresh frames.
+      await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+      await browser.pause(1000);
+      await webShot("r-relay-settings.png");
+      // The secret went to the keyring, never to the database.
+      const db = readFileSync(join(DATA, "herald.db"));
+      if (db.includes(Buffer.from(values.secret))) throw new Error("the relay secret is in the database");
+      await browser.keys("Escape");
+      await cli("relay", "clear");
+    } finally {
+      s3.kill("SIGTERM");
+    }
   });
 
   test("a", "a post created with the CLI appears on the calendar, in its day cell, without a restart", async () => {

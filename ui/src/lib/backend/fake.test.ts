@@ -106,6 +106,80 @@ describe("fake backend: status and events", () => {
   });
 });
 
+describe("fake backend: checks", () => {
+  it("answers the checks it was given for a post", async () => {
+    const check = { platform: "instagram" as const, violations: [{ code: "image_aspect", message: "Too tall." }], changes: ["Converted from PNG to JPEG"], notices: [] };
+    const b = createFakeBackend(
+      { posts: [makePost({ id: 1 })], accounts: [], status: demoData(now()).status, checks: { 1: [check] } },
+      { now },
+    );
+    expect(await b.checkPost(1)).toEqual([check]);
+  });
+
+  it("passes other posts on each network they target, once, in name order", async () => {
+    const b = setup([
+      makePost({
+        id: 1,
+        targets: [
+          makeTarget("scheduled", { account_id: 1, platform: "instagram" }),
+          makeTarget("scheduled", { account_id: 2, platform: "facebook" }),
+          makeTarget("scheduled", { account_id: 3, platform: "instagram" }),
+        ],
+      }),
+    ]);
+    expect(await b.checkPost(1)).toEqual([
+      { platform: "facebook", violations: [], changes: [], notices: [] },
+      { platform: "instagram", violations: [], changes: [], notices: [] },
+    ]);
+    expect((await rejection(b.checkPost(99))).code).toBe("not_found");
+  });
+
+  it("has a demo post with an Instagram violation, changes and a notice", async () => {
+    const b = createFakeBackend(demoData(now()), { now });
+    const instagram = (await b.checkPost(4)).find((c) => c.platform === "instagram")!;
+    expect(instagram.violations.map((v) => v.code)).toEqual(["image_aspect"]);
+    expect(instagram.changes).toContain("Converted from PNG to JPEG");
+    expect(instagram.notices).toHaveLength(1);
+  });
+});
+
+describe("fake backend: media relay", () => {
+  const settings = { endpoint: "https://s3.example.com/", region: "auto", bucket: "herald-relay", access_key_id: "AKIA" };
+
+  it("has no relay until one is set, and testing it says so", async () => {
+    const b = setup();
+    expect(await b.getRelay()).toBeNull();
+    const err = await rejection(b.testRelay());
+    expect(err.code).toBe("invalid_input");
+    expect(err.message).toMatch(/no media relay is set/i);
+  });
+
+  it("saves trimmed settings, keeps no secret, tests and clears", async () => {
+    const b = setup();
+    const saved = await b.setRelay(settings, "secret");
+    expect(saved).toEqual({ ...settings, endpoint: "https://s3.example.com" });
+    expect(await b.getRelay()).toEqual(saved);
+    expect(JSON.stringify(await b.getRelay())).not.toContain("secret");
+    await expect(b.testRelay()).resolves.toBeNull();
+    await expect(b.clearRelay()).resolves.toBeNull();
+    expect(await b.getRelay()).toBeNull();
+    expect((await rejection(b.testRelay())).message).toMatch(/no media relay is set/i);
+  });
+
+  it("refuses bad settings and an empty secret with a sentence", async () => {
+    const b = setup();
+    expect((await rejection(b.setRelay({ ...settings, bucket: "Bad_Bucket" }, "secret"))).message).toMatch(/bucket name/);
+    expect((await rejection(b.setRelay(settings, "  "))).message).toMatch(/secret access key/);
+    expect(await b.getRelay()).toBeNull();
+  });
+
+  it("starts with a relay in the `relay` demo scenario", async () => {
+    const b = createFakeBackend(demoData(now(), ["relay"]), { now });
+    expect((await b.getRelay())?.bucket).toBeTruthy();
+    await expect(b.testRelay()).resolves.toBeNull();
+  });
+});
+
 describe("demo data", () => {
   it("has two accounts and posts in the current month, and an empty scenario", () => {
     const data = demoData(new Date(2026, 2, 31, 12)); // the last day: posts are clamped into March
@@ -113,6 +187,7 @@ describe("demo data", () => {
     const scheduled = data.posts.filter((p) => p.due_at !== null);
     expect(scheduled.length).toBeGreaterThan(3);
     expect(scheduled.every((p) => localDate(new Date(p.due_at!)).startsWith("2026-03-"))).toBe(true);
+    expect(data.accounts.find((a) => a.platform === "instagram")?.quota).toMatchObject({ used: 12, total: 50, window_hours: 24 });
     const empty = demoData(now(), ["empty", "paused", "notray"]);
     expect(empty).toMatchObject({ accounts: [], posts: [], status: { publishing: "paused", tray_icon: false } });
   });

@@ -1,12 +1,26 @@
 // In-memory Backend: used by unit tests and to run the UI in a plain browser (`?fake`).
 // It mimics the core's rules closely enough to exercise the UI, errors included.
+import { settingsErrors, toRelaySettings } from "../relay";
 import { sameTimeOnDate } from "../time";
-import { BackendError, type AccountView, type AppStatus, type Backend, type PostView } from "./types";
+import {
+  BackendError,
+  type AccountView,
+  type AppStatus,
+  type Backend,
+  type NetworkCheck,
+  type Platform,
+  type PostView,
+  type RelaySettings,
+} from "./types";
 
 export interface FakeData {
   posts: PostView[];
   accounts: AccountView[];
   status: AppStatus;
+  /** What `checkPost` answers, by post id; other posts pass on every network they target. */
+  checks?: Record<number, NetworkCheck[]>;
+  /** The media relay in effect (its secret is never kept). */
+  relay?: RelaySettings | null;
 }
 
 export interface FakeOptions {
@@ -133,6 +147,34 @@ export function createFakeBackend(initial: FakeData, { now = () => new Date() }:
       return copy(data.status);
     },
     async takePendingPost() {
+      return null;
+    },
+    async checkPost(id) {
+      const post = find(id);
+      const given = data.checks?.[id];
+      if (given) return copy(given);
+      // Like the core: one check per network the post targets, in name order.
+      const platforms = [...new Set(post.targets.map((t) => t.platform))].sort() as Platform[];
+      return platforms.map((platform) => ({ platform, violations: [], changes: [], notices: [] }));
+    },
+    async getRelay() {
+      return copy(data.relay ?? null);
+    },
+    async setRelay(settings, secretAccessKey) {
+      const problem = Object.values(settingsErrors(settings))[0];
+      if (problem) throw new BackendError("invalid_input", problem);
+      if (!secretAccessKey.trim()) throw new BackendError("invalid_input", "The relay needs a secret access key.");
+      data.relay = toRelaySettings({ ...settings, secret: "" });
+      return copy(data.relay);
+    },
+    async testRelay() {
+      if (!data.relay) {
+        throw new BackendError("invalid_input", "No media relay is set. Fill in the relay settings and save them first.");
+      }
+      return null;
+    },
+    async clearRelay() {
+      data.relay = null;
       return null;
     },
     onOpenPost() {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 // The generated bindings, replaced by stubs: these tests cover the unwrapping in tauri.ts.
 const { commands, listen } = vi.hoisted(() => ({
-  commands: { listPosts: vi.fn(), movePostToDay: vi.fn(), getStatus: vi.fn() },
+  commands: { listPosts: vi.fn(), movePostToDay: vi.fn(), getStatus: vi.fn(), setRelay: vi.fn(), testRelay: vi.fn() },
   listen: vi.fn(),
 }));
 vi.mock("./bindings", () => ({ commands, events: { dataChanged: { listen } } }));
@@ -31,6 +31,15 @@ describe("tauri backend", () => {
     await expect(createTauriBackend().getStatus()).rejects.toMatchObject({ code: "internal", message: "command get_status not found" });
     commands.getStatus.mockRejectedValueOnce(new Error("IPC down"));
     await expect(createTauriBackend().getStatus()).rejects.toMatchObject({ code: "internal", message: "IPC down" });
+  });
+
+  it("passes the relay settings and secret through, and reports a failed relay test", async () => {
+    const settings = { endpoint: "https://s3.example.com", region: "auto", bucket: "relay", access_key_id: "AKIA" };
+    commands.setRelay.mockResolvedValue({ status: "ok", data: settings });
+    await expect(createTauriBackend().setRelay(settings, "secret")).resolves.toEqual(settings);
+    expect(commands.setRelay).toHaveBeenCalledWith(settings, "secret");
+    commands.testRelay.mockResolvedValue({ status: "error", error: { code: "invalid_input", message: "no media relay is set" } });
+    await expect(createTauriBackend().testRelay()).rejects.toMatchObject({ code: "invalid_input", message: "no media relay is set" });
   });
 
   it("subscribes to data-changed and unlistens when stopped", async () => {

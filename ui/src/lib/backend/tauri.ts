@@ -31,6 +31,11 @@ export function createTauriBackend(): Backend {
     enableSandbox: () => unwrap(commands.enableSandbox()),
     disableSandbox: () => unwrap(commands.disableSandbox()),
     takePendingPost: () => unwrap(commands.takePendingPost()),
+    checkPost: (id) => unwrap(commands.checkPost(id)),
+    getRelay: () => unwrap(commands.getRelay()),
+    setRelay: (settings, secretAccessKey) => unwrap(commands.setRelay(settings, secretAccessKey)),
+    testRelay: () => unwrap(commands.testRelay()),
+    clearRelay: () => unwrap(commands.clearRelay()),
     onOpenPost(cb) {
       const unlisten = events.openPost.listen((event) => cb(event.payload.id));
       return () => void unlisten.then((stop) => stop());

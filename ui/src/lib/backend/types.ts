@@ -1,19 +1,25 @@
 // The one interface the UI talks to. Implemented by tauri.ts (the real core)
 // and fake.ts (in-memory, for tests and for running the UI in a plain browser).
-import type { AccountView, AppError, AppStatus, PostView } from "./bindings";
+import type { AccountView, AppError, AppStatus, NetworkCheck, PostView, RelaySettings } from "./bindings";
 
 export type {
   AccountView,
   AppError,
   AppStatus,
+  FirstCommentView,
+  InstagramOptions,
   MediaView,
+  NetworkCheck,
   Platform,
   PostKind,
   PostView,
   PublishingState,
+  QuotaView,
+  RelaySettings,
   TargetError,
   TargetStatus,
   TargetView,
+  Violation,
 } from "./bindings";
 
 export interface Backend {
@@ -41,6 +47,16 @@ export interface Backend {
   enableSandbox(): Promise<AppStatus>;
   /** Remove the sandbox accounts and their posts. */
   disableSandbox(): Promise<AppStatus>;
+  /** What the post would be on each of its networks: broken rules, media changes, notices. */
+  checkPost(id: number): Promise<NetworkCheck[]>;
+  /** The media relay in effect (saved settings overridden by `HERALD_RELAY_*`), never its secret; null when none. */
+  getRelay(): Promise<RelaySettings | null>;
+  /** Saves the media relay; the secret access key goes to the OS keyring and never comes back. */
+  setRelay(settings: RelaySettings, secretAccessKey: string): Promise<RelaySettings>;
+  /** Uploads a tiny file to the relay, fetches it through an expiring link and deletes it. */
+  testRelay(): Promise<null>;
+  /** Forgets the saved relay and deletes its secret from the keyring. */
+  clearRelay(): Promise<null>;
   /** A post a link (e.g. a clicked notification) asked to show before the UI was ready. */
   takePendingPost(): Promise<number | null>;
   /** Calls `cb` when a link asks to show a post; returns an unsubscribe function. */
