@@ -319,6 +319,16 @@ async fn every_kind_publishes_through_the_relay_with_a_permalink() {
         "{reel_container:?}"
     );
     assert_eq!(reel_container.share_to_feed, Some(false));
+    // Tokens travel in headers, never in a URL the platform (or a proxy) could log.
+    for entry in ig.sandbox.journal() {
+        for n in 0..2 {
+            let token = ig.sandbox.tokens().instagram_token(n).to_owned();
+            assert!(
+                !entry.path.contains(&token) && !entry.query.contains(&token),
+                "{entry:?}"
+            );
+        }
+    }
     let image_container = containers
         .iter()
         .find(|c| c.media_type == "IMAGE" && !c.is_carousel_item)
@@ -613,4 +623,42 @@ async fn a_video_instagram_cannot_fetch_fails_with_a_plain_reason_and_no_leftove
     );
     assert!(ig.live(1).is_empty());
     ig.assert_nothing_left();
+}
+
+#[tokio::test]
+async fn not_ready_yet_is_waited_out_not_failed() {
+    let ig = Ig::new().await;
+    let photo = ig.jpeg("bread.jpg", 1080, 1080);
+    ig.sandbox.faults().add(
+        FaultRule::new(FaultAction::Status {
+            status: 400,
+            body: Some(serde_json::json!({"error": {
+                "message": "Media ID is not available", "type": "OAuthException", "code": 9007,
+                "error_subcode": 2207027, "is_transient": false,
+                "error_user_msg": "The media is not ready for publishing, please wait for a moment"
+            }})),
+        })
+        .host("instagram-graph")
+        .path_contains("media_publish"),
+    );
+    let post = ig
+        .post(
+            &[0],
+            PostKind::Post,
+            "Patience",
+            vec![photo],
+            Default::default(),
+        )
+        .await;
+    ig.clock.advance(SignedDuration::from_mins(1));
+    // One pass: the "not ready" answer is waited out inside the attempt.
+    ig.scheduler().tick().await.unwrap();
+    let done = ig.store.post(post.id).await.unwrap();
+    published(&done);
+    assert_eq!(ig.live(0).len(), 1);
+    let attempts: i64 = sqlx::query_scalar("SELECT count(*) FROM publish_attempts")
+        .fetch_one(ig.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(attempts, 1, "no attempt was spent on 'not ready'");
 }

@@ -158,7 +158,7 @@ fn check_media(
     check: &mut NetworkCheck,
 ) {
     let label = if content.media.len() > 1 {
-        format!("Item {} ", index + 1)
+        format!("Item {}: ", index + 1)
     } else {
         String::new()
     };

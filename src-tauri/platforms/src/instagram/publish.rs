@@ -285,7 +285,10 @@ impl Attempt<'_> {
             })
             .unwrap_or(Duration::from_secs(60 * 60));
         let when = next
-            .map(|at| format!("the next slot opens at {} UTC", at.strftime("%H:%M")))
+            .map(|at| {
+                let local = at.to_zoned_datetime(jiff::tz::TimeZone::system());
+                format!("the next slot opens at {}", local.strftime("%H:%M"))
+            })
             .unwrap_or_else(|| "Herald will try again in an hour".to_owned());
         Err(keep(PublishFailure {
             code: "quota_reached".to_owned(),
