@@ -49,6 +49,11 @@ pub enum FaultAction {
     /// Apply the request (e.g. create the post), then close the connection without a
     /// response: the "did it go through?" case.
     DropAfterApply,
+    /// Read the first `after_bytes` bytes of the request body (all of it when shorter),
+    /// then close the connection without applying the request or answering: a
+    /// connection lost in the middle of an upload. JSON:
+    /// `{"kind":"drop_mid_body","after_bytes":1000000}`.
+    DropMidBody { after_bytes: u64 },
 }
 
 impl FaultAction {
@@ -58,6 +63,7 @@ impl FaultAction {
             FaultAction::Delay { .. } => "delay",
             FaultAction::Drop => "drop",
             FaultAction::DropAfterApply => "drop_after_apply",
+            FaultAction::DropMidBody { .. } => "drop_mid_body",
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Herald's platform sandbox: a local HTTP server that behaves like the real platform APIs
-//! (Facebook Pages, and Instagram API with Instagram Login publishing; Instagram's OAuth
-//! host and TikTok answer with a "not simulated" envelope), so that tests, benchmarks and
-//! a newcomer's first run never need the internet.
+//! (Facebook Pages, Instagram API with Instagram Login publishing, and TikTok's Login Kit
+//! and Content Posting API; Instagram's OAuth host answers with a "not simulated"
+//! envelope), so that tests, benchmarks and a newcomer's first run never need the internet.
 //!
 //! One server, one port, a path prefix per real host:
 //!
@@ -13,14 +13,22 @@
 //! | `/instagram-graph`  | graph.instagram.com              | `HERALD_INSTAGRAM_GRAPH_URL`  |
 //! | `/instagram-api`    | api.instagram.com                | `HERALD_INSTAGRAM_API_URL`    |
 //! | `/tiktok`           | open.tiktokapis.com              | `HERALD_TIKTOK_API_URL`       |
+//! | `/tiktok-upload`    | open-upload.tiktokapis.com       | (the init's `upload_url`)     |
 //!
 //! `/instagram-graph` serves Instagram API with Instagram Login (profile, containers,
 //! publishing, quota, media, comments); `/rupload` serves both Facebook's `video-upload`
 //! and Instagram's `ig-api-upload` paths. Version prefixes (`/v25.0/…`) are accepted and
-//! optional. The control API lives under `/_sandbox/` (journal, live, accounts, faults,
-//! clock, reset, instagram/containers). What went live — [`RunningSandbox::live`] — is
-//! the ground truth for "published exactly once"; [`RunningSandbox::instagram_containers`]
-//! shows what the sandbox fetched for each Instagram media container.
+//! optional. `/tiktok` serves Login Kit v2 OAuth (token, refresh, revoke), user info,
+//! creator info, video (Direct Post and inbox) and photo init, status, cancel, and the
+//! Display API's video list/query; the chunks of a `FILE_UPLOAD` go to the `upload_url`
+//! under `/tiktok-upload`. The control API lives under `/_sandbox/` (journal, live,
+//! accounts, faults, clock, reset, instagram/containers, tiktok/…). What went live —
+//! [`RunningSandbox::live`] — is the ground truth for "published exactly once";
+//! [`RunningSandbox::instagram_containers`] shows what the sandbox fetched for each
+//! Instagram media container, [`RunningSandbox::tiktok_uploads`] and
+//! [`RunningSandbox::tiktok_publishes`] what TikTok received. TikTok drafts delivered to
+//! a creator's inbox are not live posts: they show in `tiktok_publishes` with the status
+//! `SEND_TO_USER_INBOX` until [`RunningSandbox::tiktok_post_from_inbox`] posts them.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -44,6 +52,7 @@ mod s3;
 mod seed;
 mod server;
 mod shared;
+mod tiktok;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -57,10 +66,11 @@ pub use record::{InstagramContainer, JournalEntry, LivePost};
 pub use s3::{start_s3, RunningS3, S3Config, S3Request};
 pub use seed::{
     FacebookPageSeed, FacebookUserSeed, InstagramAccountSeed, Seed, SeededInstagramAccount,
-    SeededPage, SeededTokens, SeededUser, VideoProcessing, INSTAGRAM_PERMISSIONS,
-    STANDARD_PERMISSIONS,
+    SeededPage, SeededTikTokCreator, SeededTokens, SeededUser, TikTokCreatorSeed, VideoProcessing,
+    INSTAGRAM_PERMISSIONS, STANDARD_PERMISSIONS, TIKTOK_SCOPES,
 };
 pub use shared::SandboxClock;
+pub use tiktok::{TikTokChunk, TikTokPublish, TikTokUpload};
 
 use shared::{lock, Shared};
 
@@ -102,6 +112,7 @@ pub async fn start(config: SandboxConfig) -> std::io::Result<RunningSandbox> {
 pub(crate) fn live_posts(shared: &Shared) -> Vec<LivePost> {
     let mut live = lock(&shared.world).live.clone();
     live.extend(lock(&shared.instagram).live.iter().cloned());
+    live.extend(lock(&shared.tiktok).live.iter().cloned());
     live.sort_by_key(|l| l.published_at);
     live
 }
@@ -159,6 +170,50 @@ impl RunningSandbox {
     /// sandbox fetched (URL, bytes, by rupload or not) and its status now.
     pub fn instagram_containers(&self) -> Vec<InstagramContainer> {
         instagram_containers(&self.shared)
+    }
+
+    /// Every TikTok `FILE_UPLOAD` upload, oldest first: its plan, the bytes that arrived
+    /// (count and CRC-32) and every chunk's `Content-Range`.
+    pub fn tiktok_uploads(&self) -> Vec<TikTokUpload> {
+        tiktok::uploads(&self.shared)
+    }
+
+    /// Every TikTok publish (`publish_id`), oldest first, with its status now.
+    pub fn tiktok_publishes(&self) -> Vec<TikTokPublish> {
+        tiktok::publishes(&self.shared)
+    }
+
+    /// An authorization code for a TikTok creator (`open_id` or `username`), as the
+    /// authorize page would send to `redirect_uri` after consent, for the token exchange.
+    /// `code_challenge` is the lowercase hex SHA-256 of the PKCE verifier (`None`: no
+    /// PKCE). The code lives 10 minutes (sandbox clock) and works once. `None` for an
+    /// unknown creator.
+    pub fn tiktok_issue_code(
+        &self,
+        creator: &str,
+        redirect_uri: &str,
+        code_challenge: Option<&str>,
+    ) -> Option<String> {
+        tiktok::issue_code(&self.shared, creator, redirect_uri, code_challenge)
+    }
+
+    /// The creator posts a draft from their TikTok inbox: it goes live and its status
+    /// becomes `PUBLISH_COMPLETE`. False unless the publish is a draft in the inbox.
+    pub fn tiktok_post_from_inbox(&self, publish_id: &str) -> bool {
+        tiktok::post_from_inbox(&self.shared, publish_id)
+    }
+
+    /// From now on every TikTok post fails with this `fail_reason` once processed
+    /// (`None`: they succeed again). Starts as the seed's `tiktok_fail_reason`.
+    pub fn tiktok_set_fail_reason(&self, fail_reason: Option<&str>) {
+        tiktok::set_fail_reason(&self.shared, fail_reason.map(str::to_string));
+    }
+
+    /// The creator (`open_id` or `username`) removes the app in their TikTok settings:
+    /// every token of theirs stops working and unfinished publishes fail with
+    /// `auth_removed`. False for an unknown creator.
+    pub fn tiktok_deauthorize(&self, creator: &str) -> bool {
+        tiktok::deauthorize(&self.shared, creator)
     }
 
     /// The seeded tokens and ids.

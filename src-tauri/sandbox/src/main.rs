@@ -7,13 +7,14 @@ use herald_sandbox::{start, SandboxConfig, Seed};
 
 const USAGE: &str = "usage: herald-sandbox [--port N]
 
-Serves a local simulation of the Facebook Pages Graph API and of Instagram publishing
-(Instagram API with Instagram Login; Instagram OAuth and TikTok answer \"not simulated
-yet\") on 127.0.0.1, prints the HERALD_* variables that point Herald at it
-and the seeded accounts, and runs until Ctrl+C or SIGTERM.
+Serves a local simulation of the Facebook Pages Graph API, of Instagram publishing
+(Instagram API with Instagram Login; Instagram OAuth answers \"not simulated yet\") and
+of TikTok (Login Kit OAuth, user info, Content Posting API with chunked uploads) on
+127.0.0.1, prints the HERALD_* variables that point Herald at it and the seeded
+accounts, and runs until Ctrl+C or SIGTERM.
 
 Control API: <base>/_sandbox/ (journal, live, accounts, faults, clock, reset,
-instagram/containers).";
+instagram/containers, tiktok/uploads, tiktok/publishes, tiktok/code, …).";
 
 /// A command line the sandbox does not understand.
 #[derive(Debug)]
@@ -196,6 +197,25 @@ async fn main() -> ExitCode {
             a.account_type,
             a.token,
             if a.expired { " (expired)" } else { "" }
+        );
+    }
+    println!(
+        "# TikTok app: client_key {} client_secret {}",
+        tokens.tiktok_client_key, tokens.tiktok_client_secret
+    );
+    for c in &tokens.tiktok_creators {
+        println!(
+            "# TikTok creator {} @{} ({}): access token {}{} refresh token {}",
+            c.open_id,
+            c.username,
+            if c.private_account {
+                "private"
+            } else {
+                "public"
+            },
+            c.access_token,
+            if c.expired { " (expired)" } else { "" },
+            c.refresh_token
         );
     }
     let relay_bucket = match start_relay_bucket(s3_port).await {

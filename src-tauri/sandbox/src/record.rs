@@ -10,7 +10,7 @@ pub struct JournalEntry {
     pub seq: u64,
     pub method: String,
     /// The path prefix naming the real host: `facebook`, `facebook-video`, `rupload`,
-    /// `instagram-graph`, `instagram-api`, `tiktok`, or `unknown`.
+    /// `instagram-graph`, `instagram-api`, `tiktok`, `tiktok-upload`, or `unknown`.
     pub host: String,
     /// The path after the host prefix, as received (version prefix included).
     pub path: String,
@@ -21,7 +21,7 @@ pub struct JournalEntry {
     /// The HTTP status sent, or `None` when the connection was dropped before a response.
     pub status: Option<u16>,
     /// The fault that was applied to this request, if any: `status`, `delay`, `drop`,
-    /// `drop_after_apply`.
+    /// `drop_after_apply`, `drop_mid_body`.
     pub fault: Option<String>,
 }
 
@@ -29,14 +29,16 @@ pub struct JournalEntry {
 /// exactly once". Every create is recorded, duplicates included.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct LivePost {
-    /// `facebook` or `instagram` (later `tiktok`).
+    /// `facebook`, `instagram` or `tiktok`.
     pub platform: String,
-    /// The account the post went live on: the Page id, or the IG user id.
+    /// The account the post went live on: the Page id, the IG user id, or the TikTok
+    /// creator's `open_id`.
     pub account_id: String,
-    /// Facebook: `{page-id}_{post-id}`; Instagram: the 17-digit IG media id.
+    /// Facebook: `{page-id}_{post-id}`; Instagram: the 17-digit IG media id; TikTok: the
+    /// 19-digit post id (the number `publicaly_available_post_id` reports).
     pub post_id: String,
     /// Facebook: `feed` | `photo` | `album` | `video` | `reel` | `story`;
-    /// Instagram: `image` | `carousel` | `reel` | `story`.
+    /// Instagram: `image` | `carousel` | `reel` | `story`; TikTok: `video` | `photo`.
     pub kind: String,
     pub message: Option<String>,
     pub media_count: u32,
@@ -59,12 +61,27 @@ pub struct LivePost {
     /// Instagram reels: `share_to_feed` as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_to_feed: Option<bool>,
-    /// Instagram: the public link (`https://www.instagram.com/p/<shortcode>/`, …).
+    /// Instagram: the public link (`https://www.instagram.com/p/<shortcode>/`, …);
+    /// TikTok: `https://www.tiktok.com/@<username>/video/<post-id>` (or `/photo/`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permalink: Option<String>,
     /// Instagram: the container (`creation_id`) that was published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_id: Option<String>,
+    /// TikTok: the `publish_id` that went live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_id: Option<String>,
+    /// TikTok: the `privacy_level` it was posted with (`None` for a draft the user posted
+    /// from the inbox: the user chose in the app).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy_level: Option<String>,
+    /// TikTok photo posts: the `title` (`message` holds the `description`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// TikTok: true when the creator posted an inbox draft (upload flow); drafts that were
+    /// only delivered to the inbox are not live posts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_inbox: Option<bool>,
 }
 
 /// An Instagram media container as the sandbox holds it: what was asked for, what the

@@ -18,12 +18,13 @@ use tokio::sync::{watch, Notify};
 
 use crate::facebook::{self, handle_graph, handle_rupload};
 use crate::faults::{self, FaultAction, FaultRule};
-use crate::graph::{fbtrace_id, rupload_error, GraphError, Reply};
+use crate::graph::{rupload_error, GraphError, Reply};
 use crate::instagram;
 use crate::record::JournalEntry;
 use crate::request::{read_params, read_raw, BodyError, Params};
 use crate::seed::SeededTokens;
 use crate::shared::{lock, Shared};
+use crate::tiktok;
 
 /// Host prefixes, one per real host.
 pub(crate) const HOSTS: &[&str] = &[
@@ -33,6 +34,7 @@ pub(crate) const HOSTS: &[&str] = &[
     "instagram-graph",
     "instagram-api",
     "tiktok",
+    "tiktok-upload",
 ];
 
 /// Closes the connection a request arrived on (for `drop` faults).
@@ -136,8 +138,7 @@ fn default_fault_body(host: &str, status: u16) -> Value {
     match host {
         "rupload" => json!({"debug_info": {"retriable": true, "type": "ProcessingFailedError",
             "message": "{\"success\":false,\"error\":{\"message\":\"An unexpected error has occurred. Please retry your request later.\"}}"}}),
-        "tiktok" => json!({"data": {}, "error": {"code": "internal_error",
-            "message": "Something went wrong. Please try again later.", "log_id": fbtrace_id()}}),
+        "tiktok" | "tiktok-upload" => tiktok::internal_error_body(),
         "instagram-api" => json!({"error_type": "OAuthException", "code": status,
             "error_message": "An unexpected error has occurred. Please retry your request later."}),
         _ => GraphError::new(
@@ -146,6 +147,20 @@ fn default_fault_body(host: &str, status: u16) -> Value {
         )
         .transient(true)
         .body(),
+    }
+}
+
+/// Read the first `n` bytes of a body (or all of it, when shorter) and forget them: the
+/// part of an upload that arrived before a `drop_mid_body` fault cut the connection.
+async fn read_prefix(body: Body, n: u64) {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut seen = 0u64;
+    while seen < n {
+        match stream.next().await {
+            Some(Ok(chunk)) => seen += chunk.len() as u64,
+            _ => break,
+        }
     }
 }
 
@@ -200,6 +215,11 @@ async fn entry(State(shared): State<Arc<Shared>>, req: Request) -> Response {
             return hang_up(kill).await;
         }
         Some(FaultAction::DropAfterApply) => drop_after = true,
+        Some(FaultAction::DropMidBody { after_bytes }) => {
+            read_prefix(body, after_bytes).await;
+            journal(&shared, record);
+            return hang_up(kill).await;
+        }
         None => {}
     }
     shared.sweep();
@@ -240,12 +260,9 @@ async fn dispatch(
                     "error_message": "the sandbox does not simulate Instagram yet"}),
             )
         }
-        "tiktok" => {
-            return Reply::json(
-                StatusCode::NOT_FOUND,
-                &json!({"data": {}, "error": {"code": "not_found",
-                    "message": "the sandbox does not simulate TikTok yet", "log_id": fbtrace_id()}}),
-            )
+        "tiktok" => return tiktok::handle_api(shared, path, query, method, headers, body).await,
+        "tiktok-upload" => {
+            return tiktok::handle_upload(shared, path, query, method, headers, body).await
         }
         _ => {
             return Reply::json(
@@ -351,7 +368,10 @@ async fn control(shared: &Shared, method: &Method, path: &str, query: &str, body
             "now": shared.now(),
             "endpoints": ["GET /_sandbox/journal", "GET /_sandbox/live", "GET /_sandbox/accounts",
                 "GET|POST|DELETE /_sandbox/faults", "GET|POST /_sandbox/clock", "POST /_sandbox/reset",
-                "GET /_sandbox/facebook/dialog/oauth", "GET /_sandbox/instagram/containers"],
+                "GET /_sandbox/facebook/dialog/oauth", "GET /_sandbox/instagram/containers",
+                "GET /_sandbox/tiktok/uploads", "GET /_sandbox/tiktok/publishes",
+                "POST /_sandbox/tiktok/code", "POST /_sandbox/tiktok/inbox/post",
+                "POST /_sandbox/tiktok/fail_reason", "POST /_sandbox/tiktok/deauthorize"],
         })),
         ("GET", "/journal") => {
             let since = Params::from_query(query)
@@ -464,6 +484,7 @@ async fn control(shared: &Shared, method: &Method, path: &str, query: &str, body
         ("GET", "/instagram/containers") => Reply::ok(
             serde_json::to_value(crate::instagram_containers(shared)).unwrap_or(Value::Null),
         ),
+        (m, p) if p.starts_with("/tiktok/") => tiktok::control(shared, m, p, &bytes),
         _ => control_error(
             StatusCode::NOT_FOUND,
             &format!("no control endpoint {method} /_sandbox{path}"),

@@ -19,6 +19,8 @@ pub(crate) struct Shared {
     pub world: Mutex<World>,
     /// Instagram's world (never locked while `world` is held, nor the other way round).
     pub instagram: Mutex<crate::instagram::World>,
+    /// TikTok's world (locked on its own too: never while `world` or `instagram` is held).
+    pub tiktok: Mutex<crate::tiktok::World>,
     pub faults: Mutex<Vec<FaultRule>>,
     pub journal: Mutex<Vec<JournalEntry>>,
     pub journal_seq: AtomicU64,
@@ -40,12 +42,14 @@ impl Shared {
             .unwrap_or_else(|_| reqwest::Client::new());
         let world = World::new(&seed, Timestamp::now());
         let instagram = crate::instagram::World::new(&seed, Timestamp::now());
+        let tiktok = crate::tiktok::World::new(&seed, Timestamp::now());
         Shared {
             seed,
             base_url,
             clock_offset_ns: AtomicI64::new(0),
             world: Mutex::new(world),
             instagram: Mutex::new(instagram),
+            tiktok: Mutex::new(tiktok),
             faults: Mutex::new(Vec::new()),
             journal: Mutex::new(Vec::new()),
             journal_seq: AtomicU64::new(0),
@@ -82,10 +86,12 @@ impl Shared {
         self.sweep();
     }
 
-    /// Let time do its work: scheduled posts go live, videos finish processing.
+    /// Let time do its work: scheduled posts go live, videos finish processing, TikTok
+    /// posts finish processing (and go live).
     pub fn sweep(&self) {
         let now = self.now();
         lock(&self.world).sweep(now, &self.seed);
+        lock(&self.tiktok).sweep(now, &self.seed);
     }
 
     /// Back to the seed: accounts, objects, faults, journal and clock.
@@ -93,6 +99,7 @@ impl Shared {
         self.clock_offset_ns.store(0, Ordering::SeqCst);
         *lock(&self.world) = World::new(&self.seed, Timestamp::now());
         *lock(&self.instagram) = crate::instagram::World::new(&self.seed, Timestamp::now());
+        *lock(&self.tiktok) = crate::tiktok::World::new(&self.seed, Timestamp::now());
         lock(&self.faults).clear();
         lock(&self.journal).clear();
         self.journal_seq.store(0, Ordering::SeqCst);

@@ -191,6 +191,7 @@ pub(super) fn media_publish(shared: &Shared, req: &GraphReq, caller: &str) -> Gr
         share_to_feed: c.share_to_feed,
         permalink: media.permalink(&username),
         creation_id: Some(creation_id.clone()),
+        ..LivePost::default()
     });
     w.media.insert(media_id.clone(), media);
     if let Some(k) = w.containers.get_mut(&creation_id) {
