@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use herald_core::domain::{Platform, PostKind};
-use herald_core::options::InstagramOptions;
+use herald_core::options::{InstagramOptions, TikTokOptions};
 
 /// Herald schedules and publishes posts to Instagram, Facebook Pages and TikTok from this machine.
 #[derive(Debug, Parser)]
@@ -129,7 +129,9 @@ pub enum PostsCommand {
         #[arg(long)]
         draft: bool,
         #[command(flatten)]
-        instagram: InstagramFlags,
+        instagram: Box<InstagramFlags>,
+        #[command(flatten)]
+        tiktok: Box<TikTokFlags>,
         #[command(flatten)]
         json: JsonFlag,
     },
@@ -253,6 +255,60 @@ impl InstagramFlags {
             cover,
             thumb_offset_ms: self.thumb_offset,
             aspect_fix: self.aspect.map(|a| a.parse()).transpose()?,
+        })
+    }
+}
+
+/// TikTok's Direct Post choices for `posts create` (TikTok requires each to be the user's own:
+/// no privacy default, interactions off unless turned on).
+#[derive(Debug, Args, Clone, Default)]
+pub struct TikTokFlags {
+    /// Who can see the post: everyone, friends, followers or only-me (required for TikTok).
+    #[arg(long)]
+    pub tiktok_privacy: Option<String>,
+    /// Allow comments on the TikTok post.
+    #[arg(long)]
+    pub tiktok_allow_comment: bool,
+    /// Allow duets (videos).
+    #[arg(long)]
+    pub tiktok_allow_duet: bool,
+    /// Allow stitches (videos).
+    #[arg(long)]
+    pub tiktok_allow_stitch: bool,
+    /// The post promotes your own business ("Your brand": labelled "Promotional content").
+    #[arg(long)]
+    pub tiktok_your_brand: bool,
+    /// A paid partnership ("Branded content": labelled "Paid partnership"; never private).
+    #[arg(long)]
+    pub tiktok_branded_content: bool,
+    /// Label the post as AI-generated.
+    #[arg(long)]
+    pub tiktok_ai_generated: bool,
+    /// Send the video to the creator's TikTok inbox as a draft, to finish in the app.
+    #[arg(long)]
+    pub tiktok_draft: bool,
+    /// Videos: the cover frame, in milliseconds from the start.
+    #[arg(long)]
+    pub tiktok_cover_ms: Option<u32>,
+    /// Photo posts: the title (up to 90 characters; the caption is the description).
+    #[arg(long)]
+    pub tiktok_photo_title: Option<String>,
+}
+
+impl TikTokFlags {
+    /// The flags as stored options.
+    pub fn into_options(self) -> Result<TikTokOptions, herald_core::CoreError> {
+        Ok(TikTokOptions {
+            privacy_level: self.tiktok_privacy.map(|p| p.parse()).transpose()?,
+            allow_comment: self.tiktok_allow_comment,
+            allow_duet: self.tiktok_allow_duet,
+            allow_stitch: self.tiktok_allow_stitch,
+            your_brand: self.tiktok_your_brand,
+            branded_content: self.tiktok_branded_content,
+            ai_generated: self.tiktok_ai_generated,
+            draft_in_app: self.tiktok_draft,
+            cover_timestamp_ms: self.tiktok_cover_ms,
+            photo_title: self.tiktok_photo_title.filter(|t| !t.trim().is_empty()),
         })
     }
 }

@@ -147,6 +147,7 @@ async fn posts(ctx: &Context, command: PostsCommand, now: Timestamp) -> CoreResu
             kind,
             draft,
             instagram,
+            tiktok,
             json,
         } => {
             let due = at
@@ -169,6 +170,7 @@ async fn posts(ctx: &Context, command: PostsCommand, now: Timestamp) -> CoreResu
                 .collect();
             let options = PostOptions {
                 instagram: instagram.into_options()?,
+                tiktok: tiktok.into_options()?,
             };
             let post = ctx
                 .store
@@ -307,7 +309,11 @@ pub fn platform_publisher(store: &Store, data_dir: &std::path::Path) -> Platform
 /// post with one could not have been created).
 fn print_checks(checks: &[NetworkCheck], with_violations: bool) {
     for check in checks {
-        let network = check.platform.map(|p| p.display_name()).unwrap_or("?");
+        let platform = check.platform.map(|p| p.display_name()).unwrap_or("?");
+        let network = match &check.account {
+            Some(account) => format!("{platform} ({account})"),
+            None => platform.to_owned(),
+        };
         if with_violations {
             for violation in &check.violations {
                 eprintln!("{network}: cannot publish: {}", violation.message);

@@ -111,10 +111,10 @@ impl Store {
         }
         .as_str();
 
-        let mut platforms = Vec::new();
+        let mut targets = Vec::new();
         for account in &accounts {
             let row = sqlx::query!(
-                "SELECT status, platform FROM accounts WHERE id = ?",
+                "SELECT status, platform, name FROM accounts WHERE id = ?",
                 account
             )
             .fetch_optional(self.pool())
@@ -131,7 +131,7 @@ impl Store {
                     "account {account} is disconnected; connect it again before scheduling to it"
                 )))
                 }
-                Some(row) => platforms.push(row.platform.parse::<Platform>()?),
+                Some(row) => targets.push((*account, row.platform.parse::<Platform>()?, row.name)),
             }
         }
         if !new.draft {
@@ -149,7 +149,8 @@ impl Store {
                     .collect(),
                 options: new.options.clone(),
             };
-            refuse_violations(&platforms, &content)?;
+            let checks = self.checks_for(&targets, &content).await?;
+            refuse_violations(&checks)?;
         }
 
         let mut tx = self.pool().begin().await?;
@@ -221,13 +222,35 @@ impl Store {
     pub async fn check_post(&self, id: PostId) -> CoreResult<Vec<NetworkCheck>> {
         let post = self.post(id).await?;
         let content = PostContent::from(&post);
-        let mut platforms = post.targets.iter().map(|t| t.platform).collect::<Vec<_>>();
-        platforms.sort_by_key(|p| p.as_str());
-        platforms.dedup();
-        Ok(platforms
-            .into_iter()
-            .map(|platform| rules::check(platform, &content))
-            .collect())
+        let targets = post
+            .targets
+            .iter()
+            .map(|t| (t.account_id, t.platform, t.account_name.clone()))
+            .collect::<Vec<_>>();
+        self.checks_for(&targets, &content).await
+    }
+
+    /// The checks of a post for its accounts: once per network, and once per account where the
+    /// rules depend on the account (TikTok's creator options).
+    async fn checks_for(
+        &self,
+        targets: &[(AccountId, Platform, String)],
+        content: &PostContent,
+    ) -> CoreResult<Vec<NetworkCheck>> {
+        let mut checks: Vec<NetworkCheck> = Vec::new();
+        let mut sorted = targets.to_vec();
+        sorted.sort_by(|a, b| a.1.as_str().cmp(b.1.as_str()).then(a.0.cmp(&b.0)));
+        for (account, platform, name) in sorted {
+            if platform == Platform::TikTok {
+                let creator = self.tiktok_creator(account).await?;
+                let mut check = rules::check(platform, content, creator.as_ref());
+                check.account = Some(name);
+                checks.push(check);
+            } else if !checks.iter().any(|c| c.platform == Some(platform)) {
+                checks.push(rules::check(platform, content, None));
+            }
+        }
+        Ok(checks)
     }
 
     /// Posts due in `[from, to)`, earliest first.
@@ -590,17 +613,15 @@ impl Store {
 }
 
 /// Refuses a post that breaks a rule of one of its networks, naming every broken rule.
-fn refuse_violations(platforms: &[Platform], content: &PostContent) -> CoreResult<()> {
-    let mut platforms = platforms.to_vec();
-    platforms.sort_by_key(|p| p.as_str());
-    platforms.dedup();
-    let problems = platforms
+fn refuse_violations(checks: &[NetworkCheck]) -> CoreResult<()> {
+    let problems = checks
         .iter()
-        .flat_map(|platform| {
-            rules::check(*platform, content)
+        .flat_map(|check| {
+            let network = check.platform.map(Platform::display_name).unwrap_or("?");
+            check
                 .violations
-                .into_iter()
-                .map(move |v| format!("{}: {}", platform.display_name(), v.message))
+                .iter()
+                .map(move |v| format!("{network}: {}", v.message))
         })
         .collect::<Vec<_>>();
     if problems.is_empty() {

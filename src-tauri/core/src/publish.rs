@@ -189,6 +189,15 @@ impl Progress {
         self.store.next_quota_slot(account, now).await
     }
 
+    /// Records what TikTok said about this target's creator (their posting options).
+    pub async fn record_tiktok_creator(
+        &self,
+        creator: &crate::creator::TikTokCreator,
+    ) -> CoreResult<()> {
+        let account = self.account_id().await?;
+        self.store.set_tiktok_creator(account, creator).await
+    }
+
     async fn account_id(&self) -> CoreResult<AccountId> {
         Ok(sqlx::query_scalar!(
             "SELECT account_id FROM targets WHERE id = ?",

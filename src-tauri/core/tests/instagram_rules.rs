@@ -141,6 +141,7 @@ async fn bad_photos_are_refused_asked_about_or_converted() {
                         aspect_fix: Some(AspectFix::Fit),
                         ..InstagramOptions::default()
                     },
+                    ..PostOptions::default()
                 },
                 ..photo_post(ig, "Tall, padded", vec![tall])
             },

@@ -95,7 +95,7 @@ async fn two_processes_never_publish_the_same_target() {
     let accounts = [
         account(&store, Platform::Facebook, "a").await.id,
         account(&store, Platform::Facebook, "b").await.id,
-        account(&store, Platform::TikTok, "c").await.id,
+        account(&store, Platform::Facebook, "c").await.id,
     ];
     for minute in 0..20 {
         store
@@ -155,9 +155,9 @@ async fn nothing_publishes_while_paused() {
 #[tokio::test]
 async fn a_platform_without_a_client_fails_with_a_plain_reason() {
     let (store, _dir) = store().await;
-    let tt = account(&store, Platform::TikTok, "creator").await;
+    let page = account(&store, Platform::Facebook, "page").await;
     let post = store
-        .create_post(scheduled(&[tt.id], now(), "UTC"), now())
+        .create_post(scheduled(&[page.id], now(), "UTC"), now())
         .await
         .unwrap();
     scheduler_at(&store, NoPlatformClients, now(), "a")
@@ -169,7 +169,7 @@ async fn a_platform_without_a_client_fails_with_a_plain_reason() {
     let error = target.error.expect("an error");
     assert_eq!(error.code, "platform_unavailable");
     assert!(
-        error.message.contains("cannot publish to tiktok yet"),
+        error.message.contains("cannot publish to facebook yet"),
         "{}",
         error.message
     );

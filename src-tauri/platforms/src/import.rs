@@ -13,6 +13,8 @@ use jiff::Timestamp;
 use crate::facebook::Facebook;
 use crate::graph::GraphFailure;
 use crate::instagram::Instagram;
+use crate::tiktok::tokens::{save_tokens, IssuedTokens};
+use crate::tiktok::{TikTok, TikTokFailure};
 use crate::{Endpoints, TokenFile};
 
 /// Imports the accounts a token file gives access to: for Facebook, every Page the user token
@@ -93,10 +95,47 @@ pub async fn import_accounts(
             }
             Ok(vec![store.account(account.id).await?])
         }
-        Platform::TikTok => Err(CoreError::Unavailable(format!(
-            "importing {platform} accounts is not available in this version of Herald yet; \
-             the token file is valid and nothing was changed"
-        ))),
+        Platform::TikTok => {
+            let client = TikTok::new(endpoints, std::env::temp_dir());
+            let user = client
+                .user(&tokens.access_token)
+                .await
+                .map_err(|failure| tiktok_import_failure(&failure))?;
+            let creator = client
+                .creator_info(&tokens.access_token)
+                .await
+                .map_err(|failure| tiktok_import_failure(&failure))?;
+            let account = store
+                .upsert_account(
+                    &NewAccount {
+                        platform,
+                        platform_account_id: user.open_id,
+                        name: creator
+                            .username
+                            .clone()
+                            .or(user.username.clone())
+                            .map(|u| format!("@{u}"))
+                            .unwrap_or(user.display_name),
+                        simulated: false,
+                    },
+                    now,
+                )
+                .await?;
+            let issued = IssuedTokens {
+                access_token: tokens.access_token,
+                refresh_token: tokens.refresh_token,
+                access_expires_at: seconds_after(now, tokens.expires_in),
+                refresh_expires_at: seconds_after(now, tokens.refresh_expires_in),
+            };
+            if let Err(failure) = save_tokens(store, &vault, account.id, issued).await {
+                store
+                    .set_account_status(account.id, AccountStatus::NeedsReconnect)
+                    .await?;
+                return Err(CoreError::Unavailable(failure.message));
+            }
+            store.set_tiktok_creator(account.id, &creator).await?;
+            Ok(vec![store.account(account.id).await?])
+        }
     }
 }
 
@@ -122,4 +161,23 @@ fn import_failure(network: &str, failure: &GraphFailure) -> CoreError {
         }
         other => CoreError::Unavailable(other.to_publish_failure(network).message),
     }
+}
+
+/// Why reading a TikTok account failed, for someone importing a token.
+fn tiktok_import_failure(failure: &TikTokFailure) -> CoreError {
+    match failure {
+        TikTokFailure::Network(reason) => CoreError::Unavailable(format!(
+            "could not reach TikTok ({reason}); check the internet connection and import again"
+        )),
+        TikTokFailure::Api { code, .. } if code == "access_token_invalid" => CoreError::invalid(
+            "TikTok refused the access token: it has expired or was revoked; get a new token and import again",
+        ),
+        other => CoreError::Unavailable(crate::tiktok::classify_failure(other).message),
+    }
+}
+
+fn seconds_after(now: Timestamp, seconds: Option<u64>) -> Option<Timestamp> {
+    let seconds = i64::try_from(seconds?).ok()?;
+    now.checked_add(jiff::SignedDuration::from_secs(seconds))
+        .ok()
 }

@@ -12,6 +12,8 @@ pub mod import;
 pub mod instagram;
 pub mod publisher;
 pub mod relay;
+mod staging;
+pub mod tiktok;
 pub mod token_file;
 
 pub use endpoints::Endpoints;

@@ -10,7 +10,7 @@ use herald_core::publish::{
     CancelOutcome, Progress, PublishFailure, PublishJob, PublishOutcome, Publisher, Retry,
 };
 use herald_core::relay::RelayCredentials;
-use herald_core::scheduler::{NoPlatformClients, RemoteChange};
+use herald_core::scheduler::RemoteChange;
 use herald_core::vault::{Secret, SecretKey, Vault};
 use herald_core::Store;
 use jiff::{SignedDuration, Timestamp};
@@ -18,6 +18,8 @@ use jiff::{SignedDuration, Timestamp};
 use crate::facebook::{self, Facebook};
 use crate::instagram::Instagram;
 use crate::relay::{Relay, RelayConfig, RelayError};
+use crate::tiktok::tokens::{self, TikTokApp};
+use crate::tiktok::{TikTok, TikTokApi};
 use crate::Endpoints;
 
 /// Relay objects older than this are orphans (presigned URLs live at most an hour).
@@ -30,6 +32,8 @@ const SWEEP_EVERY: Duration = Duration::from_secs(60 * 60);
 pub struct PlatformPublisher {
     facebook: Facebook,
     instagram: Instagram,
+    tiktok: TikTok,
+    tiktok_api: TikTokApi,
     /// The clients for sandbox accounts, while the built-in sandbox is on.
     sandbox: Arc<RwLock<Option<SandboxClients>>>,
     vault: Arc<dyn Vault>,
@@ -44,6 +48,8 @@ pub struct PlatformPublisher {
 struct SandboxClients {
     facebook: Facebook,
     instagram: Instagram,
+    tiktok: TikTok,
+    tiktok_api: TikTokApi,
     relay: Option<Relay>,
 }
 
@@ -55,6 +61,8 @@ impl PlatformPublisher {
         PlatformPublisher {
             facebook: Facebook::new(endpoints),
             instagram: Instagram::new(endpoints, work_dir.clone()),
+            tiktok: TikTok::new(endpoints, work_dir.clone()),
+            tiktok_api: TikTokApi::new(crate::http::http_client(), &endpoints.tiktok_api),
             sandbox: Arc::new(RwLock::new(None)),
             vault,
             store: None,
@@ -67,6 +75,7 @@ impl PlatformPublisher {
     /// under `work_dir` (each deleted once its post is live).
     pub fn with_store(mut self, store: Store, work_dir: PathBuf, endpoints: &Endpoints) -> Self {
         self.instagram = Instagram::new(endpoints, work_dir.clone());
+        self.tiktok = TikTok::new(endpoints, work_dir.clone());
         self.work_dir = work_dir;
         self.store = Some(store);
         self
@@ -95,6 +104,8 @@ impl PlatformPublisher {
             SandboxClients {
                 facebook: Facebook::new(&endpoints),
                 instagram: Instagram::new(&endpoints, self.work_dir.clone()),
+                tiktok: TikTok::new(&endpoints, self.work_dir.clone()),
+                tiktok_api: TikTokApi::new(crate::http::http_client(), &endpoints.tiktok_api),
                 relay,
             }
         });
@@ -160,6 +171,62 @@ impl PlatformPublisher {
             retry: Retry::Never,
         })?;
         Ok(Some(relay))
+    }
+
+    /// The TikTok client, a fresh access token (refreshed ahead of expiry) and the relay for a
+    /// target.
+    async fn tiktok_for(
+        &self,
+        job: &PublishJob,
+    ) -> Result<(TikTok, Secret, Option<Relay>), PublishFailure> {
+        let (client, api, relay, app) = if job.simulated {
+            let clients = self.sandbox_clients()?;
+            let seed = herald_sandbox::Seed::default();
+            let app = TikTokApp {
+                client_key: seed.tiktok_client_key,
+                client_secret: Secret::new(seed.tiktok_client_secret),
+            };
+            (clients.tiktok, clients.tiktok_api, clients.relay, Some(app))
+        } else {
+            let app = self.tiktok_app().await;
+            let relay = self.user_relay().await?;
+            (self.tiktok.clone(), self.tiktok_api.clone(), relay, app)
+        };
+        let Some(store) = &self.store else {
+            return Ok((client, self.token(job.account_id).await?, relay));
+        };
+        let token = tokens::fresh_access_token(
+            store,
+            &self.vault,
+            &api,
+            app.as_ref(),
+            job.account_id,
+            Timestamp::now(),
+        )
+        .await?;
+        Ok((client, token, relay))
+    }
+
+    /// The user's own TikTok app, if set.
+    async fn tiktok_app(&self) -> Option<TikTokApp> {
+        let store = self.store.as_ref()?;
+        let client_key = store
+            .developer_app_id(Platform::TikTok)
+            .await
+            .ok()
+            .flatten()?;
+        let vault = self.vault.clone();
+        let secret = tokio::task::spawn_blocking(move || {
+            vault.load(&SecretKey::AppSecret(Platform::TikTok))
+        })
+        .await
+        .ok()?
+        .ok()
+        .flatten()?;
+        Some(TikTokApp {
+            client_key,
+            client_secret: secret,
+        })
     }
 
     /// Sweeps the relay for objects a crash left behind, at most once an hour, in the background.
@@ -254,7 +321,12 @@ impl Publisher for PlatformPublisher {
                     Err(failure) => PublishOutcome::Failed(failure),
                 }
             }
-            Platform::TikTok => NoPlatformClients.publish(job, progress).await,
+            Platform::TikTok => match self.tiktok_for(job).await {
+                Ok((client, token, relay)) => {
+                    client.publish(job, &token, relay.as_ref(), progress).await
+                }
+                Err(failure) => PublishOutcome::Failed(failure),
+            },
         }
     }
 

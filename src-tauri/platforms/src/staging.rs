@@ -1,7 +1,7 @@
-//! How a media file reaches Instagram: photos are prepared (JPEG, upright, sRGB, within size and
-//! aspect limits) into a publishing copy, then put in the user's media relay for Instagram to
-//! fetch through a presigned URL. Publishing copies and relay objects are deleted once Instagram
-//! has the media.
+//! How a media file reaches a platform that fetches it (Instagram, TikTok photos): photos are
+//! prepared (JPEG, upright, sRGB, within size and aspect limits) into a publishing copy, then put
+//! in the user's media relay for the platform to fetch through a presigned URL. Publishing copies
+//! and relay objects are deleted once the platform has the media.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -141,7 +141,7 @@ pub(crate) async fn delete_objects(relay: Option<&Relay>, keys: &[String]) -> Ve
     left
 }
 
-/// Instagram cannot take media without a relay.
+/// Instagram cannot take media without a relay (TikTok's photo posts say so themselves).
 pub(crate) fn no_relay() -> PublishFailure {
     PublishFailure {
         code: "no_relay".to_owned(),

@@ -173,7 +173,10 @@ impl Ig {
                             alt_text: Some("A loaf of bread on a table".to_owned()),
                         })
                         .collect(),
-                    options: PostOptions { instagram },
+                    options: PostOptions {
+                        instagram,
+                        ..PostOptions::default()
+                    },
                 },
                 self.clock.now(),
             )

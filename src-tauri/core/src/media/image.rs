@@ -150,6 +150,17 @@ pub const INSTAGRAM_STORY: ImageLimits = ImageLimits {
     max_bytes: INSTAGRAM_MAX_BYTES,
 };
 
+/// TikTok photos (`../shared/platforms/tiktok-api.md` §4): JPEG (or WebP), at most 1080p, 20 MB,
+/// any aspect.
+pub const TIKTOK_PHOTO: ImageLimits = ImageLimits {
+    label: "TikTok photos",
+    min_aspect: 0.0,
+    max_aspect: f64::INFINITY,
+    min_width: 1,
+    max_width: 1080,
+    max_bytes: 20_000_000,
+};
+
 /// Instagram reel covers: any aspect (Instagram centre-crops them to 9:16 itself), at most
 /// 1080 px wide like the reel they cover; 8 MiB.
 pub const INSTAGRAM_COVER: ImageLimits = ImageLimits {

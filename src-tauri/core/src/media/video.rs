@@ -116,6 +116,26 @@ pub const INSTAGRAM_REEL: VideoLimits = VideoLimits {
     needs_moov_first: true,
 };
 
+/// TikTok videos (`../shared/platforms/tiktok-api.md` §4): MP4, MOV or WebM, H.264, H.265, VP8 or
+/// VP9, 23–60 fps, up to 4 GB and 10 minutes (each creator's own maximum is checked apart), up
+/// to 4096 px.
+pub const TIKTOK_VIDEO: VideoLimits = VideoLimits {
+    label: "TikTok videos",
+    max_bytes: 4 * 1024 * 1024 * 1024,
+    min_duration_ms: 1_000,
+    max_duration_ms: 10 * 60_000,
+    min_aspect: 0.01,
+    max_aspect: 100.0,
+    max_width: 4096,
+    codecs: &["h264", "hevc", "vp08", "vp09", "vp8", "vp9"],
+    audio_codecs: &["aac", "mp3", "opus"],
+    max_audio_channels: 8,
+    max_audio_sample_rate: 96_000,
+    min_frame_rate: 23.0,
+    max_frame_rate: 60.0,
+    needs_moov_first: false,
+};
+
 /// Instagram story videos: as reels, but 100 MB, 3–60 s and 0.1:1 – 10:1.
 pub const INSTAGRAM_STORY_VIDEO: VideoLimits = VideoLimits {
     label: "Instagram story videos",

@@ -4,11 +4,13 @@
 
 pub mod instagram;
 pub mod text;
+pub mod tiktok;
 
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::creator::TikTokCreator;
 use crate::domain::{MediaKind, Platform, PostKind, PostView};
 use crate::options::PostOptions;
 use crate::violation::Violation;
@@ -35,6 +37,9 @@ pub struct MediaItem {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NetworkCheck {
     pub platform: Option<Platform>,
+    /// The account checked, for rules that depend on the account (TikTok's creator options).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// Rules the post breaks there; it cannot be scheduled until they are fixed.
     pub violations: Vec<Violation>,
     /// What Herald will change on the way, in plain sentences ("Converted from PNG to JPEG").
@@ -69,12 +74,17 @@ impl From<&PostView> for PostContent {
     }
 }
 
-/// Checks a post against one network's rules. Networks whose rules are checked at publishing
-/// time only (for now: Facebook, TikTok) pass here.
-pub fn check(platform: Platform, content: &PostContent) -> NetworkCheck {
+/// Checks a post against one network's rules; for TikTok, against the creator's own options
+/// too when they are known. Facebook's are checked at publishing time only (for now).
+pub fn check(
+    platform: Platform,
+    content: &PostContent,
+    creator: Option<&TikTokCreator>,
+) -> NetworkCheck {
     let mut check = match platform {
         Platform::Instagram => instagram::check(content),
-        Platform::Facebook | Platform::TikTok => NetworkCheck::default(),
+        Platform::TikTok => tiktok::check(content, creator),
+        Platform::Facebook => NetworkCheck::default(),
     };
     check.platform = Some(platform);
     check

@@ -1,11 +1,10 @@
 //! Instagram API with Instagram Login (`../shared/platforms/meta-api.md` §1): reading the
 //! professional account, and publishing feed photos, carousels, reels and stories through
 //! media containers. The publishing state machine is in [`publish`]; how media reach Instagram
-//! (prepared, then relayed or uploaded) is in [`staging`]; errors in plain words in [`errors`].
+//! (prepared, then relayed or uploaded) is in [`crate::staging`]; errors in plain words in [`errors`].
 
 mod errors;
 mod publish;
-mod staging;
 
 use std::path::PathBuf;
 

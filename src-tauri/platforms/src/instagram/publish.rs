@@ -20,10 +20,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::errors::{self, Containers, InstagramFailure, NETWORK};
-use super::staging::{self, Staged};
 use super::{ContainerStatus, Instagram, NewContainer};
 use crate::graph::GraphFailure;
 use crate::relay::Relay;
+use crate::staging::{self, Staged};
 
 /// How far back (clock skew) a media found on the account may predate a recorded request.
 const SKEW: i64 = 300;

@@ -359,6 +359,10 @@ alt_text?: string | null }
  */
 export type NetworkCheck = { platform: Platform | null; 
 /**
+ * The account checked, for rules that depend on the account (TikTok's creator options).
+ */
+account?: string | null; 
+/**
  * Rules the post breaks there; it cannot be scheduled until they are fixed.
  */
 violations: Violation[]; 
@@ -385,7 +389,7 @@ export type PostKind = "post" | "carousel" | "reel" | "story" | "video" | "photo
 /**
  * The options of one post, per network. Missing options take the network's default.
  */
-export type PostOptions = { instagram?: InstagramOptions }
+export type PostOptions = { instagram?: InstagramOptions; tiktok?: TikTokOptions }
 /**
  * A post with its media and targets. `due_at` is RFC 3339 in UTC, or `None` for a draft with
  * no date; `timezone` is the IANA zone the user planned it in.
@@ -484,6 +488,44 @@ first_comment?: FirstCommentView | null;
  * the account's daily publishing quota.
  */
 warning?: string | null }
+/**
+ * TikTok's Direct Post choices (`../shared/platforms/tiktok-api.md` §7): the privacy level has
+ * no default, every interaction is off unless the user turns it on, and the commercial-content
+ * disclosure is explicit.
+ */
+export type TikTokOptions = { 
+/**
+ * Who can see the post; must be one the creator offers. Required for Direct Post.
+ */
+privacy_level?: TikTokPrivacy | null; allow_comment?: boolean; allow_duet?: boolean; allow_stitch?: boolean; 
+/**
+ * Promotes the creator's own business ("Your brand": labelled "Promotional content").
+ */
+your_brand?: boolean; 
+/**
+ * A paid partnership ("Branded content": labelled "Paid partnership"; never private).
+ */
+branded_content?: boolean; 
+/**
+ * Labelled as AI-generated.
+ */
+ai_generated?: boolean; 
+/**
+ * Upload to the creator's TikTok inbox as a draft to finish in the app, instead of posting.
+ */
+draft_in_app?: boolean; 
+/**
+ * Videos: the frame used as the cover, in milliseconds from the start.
+ */
+cover_timestamp_ms?: number | null; 
+/**
+ * Photo posts: the title (up to 90 UTF-16 units; the caption is the description).
+ */
+photo_title?: string | null }
+/**
+ * Who can see a TikTok post, as TikTok names it.
+ */
+export type TikTokPrivacy = "PUBLIC_TO_EVERYONE" | "MUTUAL_FOLLOW_FRIENDS" | "FOLLOWER_OF_CREATOR" | "SELF_ONLY"
 /**
  * One rule a post breaks, named so the user can fix it: the limit and the actual value.
  */
