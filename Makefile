@@ -8,7 +8,7 @@ TARGET_DIR := $(CURDIR)/target
 SCREENSHOTS ?= $(TARGET_DIR)/screenshots
 
 .PHONY: help deps ui build run dev test lint fmt-check clippy sqlx-check sqlx-prepare \
-        bindings bindings-check rust-test ui-test e2e bench-memory bench-publish bench-media release clean
+        bindings bindings-check rust-test ui-test e2e bench-memory bench-publish bench-media bench-tiktok release clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ bench-publish: ## Scheduler lateness and draining 200 due posts against the sand
 bench-media: ## Preparing a 24 MP photo for Instagram, probing a 200 MB video, relaying a 200 MB reel
 	$(CARGO) run -q --release -p herald-core --features testing --example prepare_image_bench
 	$(CARGO) run -q --release -p herald-platforms --example relay_bench
+
+bench-tiktok: ## Peak memory of `herald run` sending a 300 MB video to TikTok (sandbox)
+	scripts/with-keyring.sh $(CARGO) test -q -p herald-cli --test tiktok -- --ignored --nocapture bench_
 
 bench-memory: build ## Memory of every Herald process, window open and closed (≤ 30 MB PSS closed)
 	scripts/bench-memory.sh $(TARGET_DIR)/$(if $(RELEASE),release,debug)

@@ -1,6 +1,6 @@
-//! Everything that talks to Instagram, Facebook and TikTok. For now: where each platform's API
-//! lives (every base URL can be pointed at the sandbox) and the token files users import.
-//! Facebook Pages publishing is here; Instagram and TikTok arrive with their own issues.
+//! Everything that talks to Instagram, Facebook and TikTok: where each platform's API lives
+//! (every base URL can be pointed at the sandbox), the token files users import, each
+//! platform's client, the media relay, and the publisher the scheduler uses.
 
 pub mod demo;
 pub mod endpoints;
