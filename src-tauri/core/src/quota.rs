@@ -15,6 +15,9 @@ use crate::time;
 pub const INSTAGRAM_DEFAULT_QUOTA: i64 = 50;
 /// Instagram's quota window.
 pub const INSTAGRAM_QUOTA_WINDOW_SECONDS: i64 = 24 * 60 * 60;
+/// TikTok's daily Direct Post cap per creator ("typically around 15", shared by every app;
+/// TikTok does not report it, so Herald counts its own posts against it).
+pub const TIKTOK_DAILY_POSTS: i64 = 15;
 
 impl Store {
     /// Records the quota a platform reported for an account.
@@ -85,7 +88,7 @@ impl Store {
     /// that would exceed their account's quota, keyed by target id.
     pub(crate) async fn quota_warnings(&self, post_ids: &str) -> CoreResult<HashMap<i64, String>> {
         let rows = sqlx::query!(
-            r#"SELECT t.id AS "id!", a.name, a.quota_total, a.quota_window_seconds,
+            r#"SELECT t.id AS "id!", a.name, a.platform, a.quota_total, a.quota_window_seconds,
                       (SELECT count(*) FROM targets o JOIN posts op ON op.id = o.post_id
                         WHERE o.account_id = t.account_id
                           AND o.status IN ('scheduled', 'publishing', 'published')
@@ -96,7 +99,8 @@ impl Store {
                       ) AS "in_window!: i64"
                FROM targets t JOIN posts p ON p.id = t.post_id JOIN accounts a ON a.id = t.account_id
                WHERE t.post_id IN (SELECT value FROM json_each(?))
-                 AND t.status = 'scheduled' AND a.platform = 'instagram' AND p.due_at IS NOT NULL"#,
+                 AND t.status = 'scheduled' AND a.platform IN ('instagram', 'tiktok')
+                 AND p.due_at IS NOT NULL"#,
             INSTAGRAM_QUOTA_WINDOW_SECONDS,
             post_ids
         )
@@ -104,29 +108,37 @@ impl Store {
         .await?;
         let mut warnings = HashMap::new();
         for row in rows {
-            let (total, known) = match row.quota_total {
-                Some(total) => (total, true),
-                None => (INSTAGRAM_DEFAULT_QUOTA, false),
+            let tiktok = row.platform == "tiktok";
+            let (total, known) = match (row.quota_total, tiktok) {
+                (_, true) => (TIKTOK_DAILY_POSTS, false),
+                (Some(total), false) => (total, true),
+                (None, false) => (INSTAGRAM_DEFAULT_QUOTA, false),
             };
             if row.in_window <= total {
                 continue;
             }
             let hours = row
                 .quota_window_seconds
+                .filter(|_| !tiktok)
                 .unwrap_or(INSTAGRAM_QUOTA_WINDOW_SECONDS)
                 / 3600;
-            let source = if known {
-                "as Instagram last reported"
+            let warning = if tiktok {
+                format!(
+                    "This would be post {} within {hours} hours on {}; TikTok lets a creator post about {total} a day (shared with every app). Move it later, or TikTok may refuse it.",
+                    row.in_window, row.name
+                )
             } else {
-                "Instagram's documented limit; Herald reads the real one before publishing"
-            };
-            warnings.insert(
-                row.id,
+                let source = if known {
+                    "as Instagram last reported"
+                } else {
+                    "Instagram's documented limit; Herald reads the real one before publishing"
+                };
                 format!(
                     "This would be post {} within {hours} hours on {}; Instagram allows {total} ({source}). Move it later or it will wait for a free slot.",
                     row.in_window, row.name
-                ),
-            );
+                )
+            };
+            warnings.insert(row.id, warning);
         }
         Ok(warnings)
     }

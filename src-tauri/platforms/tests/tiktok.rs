@@ -463,3 +463,24 @@ async fn an_expiring_token_is_refreshed_and_the_rotated_refresh_token_kept() {
     let expires = tt.store.token_expires_at(account).await.unwrap().unwrap();
     assert!(expires > Timestamp::now() + SignedDuration::from_hours(23));
 }
+
+#[tokio::test]
+async fn the_daily_cap_is_flagged_when_scheduling() {
+    let tt = Tt::new().await;
+    let video = tt.video("clip.mp4", 1_000_000);
+    let mut last = None;
+    for _ in 0..16 {
+        last = Some(
+            tt.post(0, PostKind::Video, vec![video.clone()], public())
+                .await,
+        );
+    }
+    let sixteenth = tt.store.post(last.unwrap().id).await.unwrap();
+    let warning = sixteenth.targets[0].warning.clone().unwrap_or_default();
+    assert!(
+        warning.contains("post 16 within 24 hours") && warning.contains("about 15 a day"),
+        "{warning}"
+    );
+    let first = tt.store.list_all_posts().await.unwrap().remove(0);
+    assert!(first.targets[0].warning.is_none());
+}
