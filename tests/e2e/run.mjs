@@ -266,7 +266,7 @@ async function main() {
     await tryButton.click();
     await (await browser.$("#sandbox-mode")).waitForDisplayed({ timeout: 10000, timeoutMsg: "no sandbox banner after the click" });
     const accounts = await cliJson("accounts", "list", "--json");
-    if (accounts.length !== 4 || !accounts.every((a) => a.simulated)) throw new Error(`accounts after the click: ${JSON.stringify(accounts)}`);
+    if (accounts.length !== 6 || !accounts.every((a) => a.simulated)) throw new Error(`accounts after the click: ${JSON.stringify(accounts)}`);
     note(`sandbox accounts: ${accounts.map((a) => a.name).join(", ")}`);
     const page = accounts.find((a) => a.platform === "facebook");
     const demo = await cliJson("posts", "create", "--account", String(page.id), "--at", new Date().toISOString(), "--caption", "Hello from the sandbox", "--json");

@@ -26,7 +26,11 @@ fn sandbox_accounts_publish_locally_and_are_removed_in_one_step() {
     );
     let accounts = herald.json(&["accounts", "list", "--json"]);
     let accounts = accounts.as_array().unwrap();
-    assert_eq!(accounts.len(), 4, "two Pages and two Instagram accounts");
+    assert_eq!(
+        accounts.len(),
+        6,
+        "two Pages, two Instagram accounts, two TikTok creators"
+    );
     assert!(accounts
         .iter()
         .all(|a| a["simulated"] == true && a["name"].as_str().unwrap().contains("(sandbox)")));
@@ -78,6 +82,30 @@ fn sandbox_accounts_publish_locally_and_are_removed_in_one_step() {
     assert!(published["targets"][0]["permalink"]
         .as_str()
         .is_some_and(|p| p.starts_with("https://www.instagram.com/")));
+
+    // And a sandbox TikTok creator a video, with the privacy TikTok requires.
+    let tiktok = accounts.iter().find(|a| a["platform"] == "tiktok").unwrap()["id"].to_string();
+    let clip = herald.dir.path().join("clip.mp4");
+    herald_core::media::testing::write_mp4(&clip, &Default::default()).unwrap();
+    let post = herald.json(&[
+        "posts",
+        "create",
+        "--account",
+        &tiktok,
+        "--at",
+        &now(),
+        "--kind",
+        "video",
+        "--media",
+        clip.to_str().unwrap(),
+        "--tiktok-privacy",
+        "everyone",
+        "--json",
+    ]);
+    let published = herald.wait_published(&post["id"].to_string());
+    assert!(published["targets"][0]["permalink"]
+        .as_str()
+        .is_some_and(|p| p.starts_with("https://www.tiktok.com/@")));
 
     let off = herald.run(&["sandbox", "off"]);
     assert!(

@@ -1,11 +1,11 @@
-//! "Try Herald with sandbox accounts": the built-in sandbox's Facebook Pages and Instagram
-//! accounts as accounts that
-//! are clearly marked as simulated, publish only to the sandbox on 127.0.0.1, and are removed
-//! in one step. The resident process (or `herald run`) hosts the sandbox while this is on.
+//! "Try Herald with sandbox accounts": the built-in sandbox's Facebook Pages, Instagram accounts
+//! and TikTok creators as accounts that are clearly marked as simulated, publish only to the
+//! sandbox on 127.0.0.1, and are removed in one step. The resident process (or `herald run`) hosts the sandbox while this is on.
 
 use std::sync::Arc;
 
 use herald_core::accounts::NewAccount;
+use herald_core::creator::TikTokCreator;
 use herald_core::domain::{AccountView, Platform};
 use herald_core::vault::{Secret, SecretKey, Vault};
 use herald_core::{CoreError, CoreResult, Store};
@@ -62,6 +62,46 @@ pub async fn enable_sandbox(
             )
             .await?;
         store_token(&vault, account.id, &ig.token).await?;
+        accounts.push(account);
+    }
+    for creator in seed
+        .tiktok_creators
+        .iter()
+        .filter(|c| c.access_token_expires_in > 0 && !c.banned_from_posting)
+    {
+        let account = store
+            .upsert_account(
+                &NewAccount {
+                    platform: Platform::TikTok,
+                    platform_account_id: creator.open_id.clone(),
+                    name: format!("@{} (sandbox)", creator.username),
+                    simulated: true,
+                },
+                now,
+            )
+            .await?;
+        store_token(&vault, account.id, &creator.access_token).await?;
+        let refresh = vault.clone();
+        let token = Secret::new(creator.refresh_token.clone());
+        let key = SecretKey::RefreshToken(account.id);
+        tokio::task::spawn_blocking(move || refresh.store(&key, &token))
+            .await
+            .map_err(|err| CoreError::Unavailable(format!("the keyring task failed: {err}")))??;
+        store
+            .set_tiktok_creator(
+                account.id,
+                &TikTokCreator {
+                    nickname: creator.display_name.clone(),
+                    username: Some(creator.username.clone()),
+                    privacy_level_options: creator.privacy_level_options.clone(),
+                    comment_disabled: creator.comment_disabled,
+                    duet_disabled: creator.duet_disabled,
+                    stitch_disabled: creator.stitch_disabled,
+                    max_video_post_duration_sec: creator.max_video_post_duration_sec,
+                    checked_at: now.to_string(),
+                },
+            )
+            .await?;
         accounts.push(account);
     }
     store.set_sandbox_port(Some(port)).await?;
