@@ -5,6 +5,7 @@ use herald_core::resident::running_resident;
 use herald_core::time::{self, Clock, SystemClock};
 use std::sync::Arc;
 
+use herald_core::creator::TikTokCreator;
 use herald_core::relay::RelaySettings;
 use herald_core::rules::NetworkCheck;
 use herald_core::vault::{KeyringVault, Secret, Vault};
@@ -275,4 +276,15 @@ pub async fn test_relay(state: State<'_, AppState>) -> CommandResult<()> {
 pub async fn clear_relay(state: State<'_, AppState>) -> CommandResult<()> {
     let vault = KeyringVault::from_env();
     Ok(state.store.clear_relay(&vault).await?)
+}
+
+/// What TikTok last said about an account's creator (nickname, privacy levels offered,
+/// interactions they allow, longest video), for the composer's TikTok controls.
+#[tauri::command]
+#[specta::specta]
+pub async fn get_tiktok_creator(
+    state: State<'_, AppState>,
+    account_id: AccountId,
+) -> CommandResult<Option<TikTokCreator>> {
+    Ok(state.store.tiktok_creator(account_id).await?)
 }

@@ -74,6 +74,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::set_relay,
             commands::test_relay,
             commands::clear_relay,
+            commands::get_tiktok_creator,
         ])
         .events(collect_events![DataChanged, OpenPost])
 }

@@ -228,6 +228,18 @@ async clearRelay() : Promise<Result<null, AppError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * What TikTok last said about an account's creator (nickname, privacy levels offered,
+ * interactions they allow, longest video), for the composer's TikTok controls.
+ */
+async getTiktokCreator(accountId: number) : Promise<Result<TikTokCreator | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("get_tiktok_creator", { accountId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -488,6 +500,22 @@ first_comment?: FirstCommentView | null;
  * the account's daily publishing quota.
  */
 warning?: string | null }
+/**
+ * A TikTok creator's posting options.
+ */
+export type TikTokCreator = { 
+/**
+ * Shown wherever the user picks this account (TikTok requires it).
+ */
+nickname: string; username?: string | null; 
+/**
+ * TikTok's names of the levels this creator may post with (unknown names are kept).
+ */
+privacy_level_options: string[]; comment_disabled: boolean; duet_disabled: boolean; stitch_disabled: boolean; max_video_post_duration_sec: number; 
+/**
+ * When TikTok said so (RFC 3339).
+ */
+checked_at: string }
 /**
  * TikTok's Direct Post choices (`../shared/platforms/tiktok-api.md` §7): the privacy level has
  * no default, every interaction is off unless the user turns it on, and the commercial-content
