@@ -30,6 +30,7 @@ fn import_creator(herald: &Herald, sandbox: &RunningSandbox, expires_in: u64) ->
             &tokens.tiktok_client_key,
         ])
         .stdin(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     set.stdin
@@ -136,6 +137,56 @@ fn killed_right_after_a_rotating_refresh_the_keyring_holds_a_working_refresh_tok
     );
     let shown = herald.json(&["posts", "show", &post["id"].to_string(), "--json"]);
     assert_eq!(shown["targets"][0]["status"], "published", "{shown}");
+    let live = sandbox
+        .live()
+        .into_iter()
+        .filter(|p| p.platform == "tiktok")
+        .count();
+    assert_eq!(live, 1);
+}
+
+#[test]
+fn killed_mid_upload_the_next_run_resumes_at_the_confirmed_chunk() {
+    if !keyring_enabled() {
+        return;
+    }
+    let (sandbox, _runtime) = start_sandbox();
+    let herald = Herald::with_sandbox(&sandbox);
+    let account = import_creator(&herald, &sandbox, 86_400);
+    let clip = video(&herald, "medium.mp4", 70_000_000);
+    let post = herald.json(&[
+        "posts",
+        "create",
+        "--account",
+        &account,
+        "--at",
+        &now(),
+        "--media",
+        &clip,
+        "--kind",
+        "video",
+        "--tiktok-privacy",
+        "everyone",
+        "--json",
+    ]);
+    kill_at(&herald, "tiktok.upload.after_chunk");
+    let out = herald.run(&["run", "--until-idle"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown = herald.json(&["posts", "show", &post["id"].to_string(), "--json"]);
+    assert_eq!(shown["targets"][0]["status"], "published", "{shown}");
+    let uploads = sandbox.tiktok_uploads();
+    assert_eq!(uploads.len(), 1, "the same upload was resumed: {uploads:?}");
+    assert_eq!(uploads[0].chunks.len(), 7);
+    let puts = sandbox
+        .journal()
+        .into_iter()
+        .filter(|e| e.host == "tiktok-upload" && e.method == "PUT")
+        .count();
+    assert_eq!(puts, 7, "no chunk sent twice");
     let live = sandbox
         .live()
         .into_iter()
