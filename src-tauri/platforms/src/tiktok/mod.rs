@@ -5,6 +5,7 @@
 mod api;
 pub mod chunks;
 mod errors;
+pub mod pacing;
 mod publish;
 pub mod tokens;
 
@@ -38,6 +39,8 @@ pub struct TikTok {
     api: TikTokApi,
     http: reqwest::Client,
     work_dir: std::path::PathBuf,
+    /// Keeps Herald's calls under TikTok's per-token limits.
+    pacer: pacing::Pacer,
 }
 
 impl TikTok {
@@ -49,6 +52,7 @@ impl TikTok {
             api: TikTokApi::new(http.clone(), &endpoints.tiktok_api),
             http,
             work_dir,
+            pacer: pacing::Pacer::default(),
         }
     }
 

@@ -25,6 +25,7 @@ use serde_json::{json, Value};
 use super::api::{text, TikTokFailure};
 use super::chunks::ChunkPlan;
 use super::errors::{by_code, classify};
+use super::pacing::Call;
 use super::TikTok;
 use crate::relay::Relay;
 use crate::staging;
@@ -116,6 +117,7 @@ impl Attempt<'_> {
             ));
         }
         // The creator's options right now (TikTok requires a fresh look before posting).
+        self.pace(Call::CreatorInfo).await;
         let creator = self
             .client
             .creator_info(self.token)
@@ -194,6 +196,7 @@ impl Attempt<'_> {
                 json!({ "post_info": self.post_info(true), "source_info": source }),
             )
         };
+        self.pace(Call::Init).await;
         let data = self
             .client
             .api
@@ -359,6 +362,7 @@ impl Attempt<'_> {
                 "post_info": self.photo_post_info(),
                 "source_info": { "source": "PULL_FROM_URL", "photo_cover_index": 0, "photo_images": urls },
             });
+            self.pace(Call::Init).await;
             self.state.photo_init_requested_at = Some(Timestamp::now().as_second());
             self.save().await?;
             let data = match self
@@ -399,6 +403,7 @@ impl Attempt<'_> {
         let started = std::time::Instant::now();
         let mut pause = Duration::from_millis(500);
         loop {
+            self.pace(Call::Status).await;
             let data = self
                 .client
                 .api
@@ -456,6 +461,10 @@ impl Attempt<'_> {
                 }
             }
         }
+    }
+
+    async fn pace(&self, call: Call) {
+        self.client.pacer.wait(self.job.account_id, call).await;
     }
 
     /// `post_info` for a video Direct Post: exactly the user's choices.
