@@ -100,8 +100,17 @@ pub enum AccountsCommand {
         #[command(flatten)]
         json: JsonFlag,
     },
-    /// Disconnect an account: its tokens are deleted, its posts kept.
-    Disconnect { account_id: i64 },
+    /// Disconnect an account: posts the platform holds for later are cancelled there, its token
+    /// is revoked where the platform allows (TikTok), its keyring entries are deleted, and its
+    /// pending posts are stopped and kept as drafts (or deleted with --delete-posts).
+    Disconnect {
+        account_id: i64,
+        /// Delete the account's posts instead of keeping them.
+        #[arg(long)]
+        delete_posts: bool,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -129,9 +129,39 @@ async fn accounts(ctx: &Context, command: AccountsCommand) -> CoreResult<()> {
                 Ok(())
             }
         }
-        AccountsCommand::Disconnect { account_id } => {
-            let vault = KeyringVault::from_env();
-            ctx.store.disconnect_account(account_id, &vault).await
+        AccountsCommand::Disconnect {
+            account_id,
+            delete_posts,
+            json,
+        } => {
+            let vault: Arc<dyn Vault> = Arc::new(KeyringVault::from_env());
+            let publisher = platform_publisher(&ctx.store, &ctx.data_dir);
+            publisher.set_sandbox_port(ctx.store.sandbox_port().await?);
+            let report = herald_platforms::disconnect::disconnect_account(
+                &ctx.store,
+                vault,
+                &publisher,
+                &Endpoints::from_env(),
+                account_id,
+                delete_posts,
+                SystemClock.now(),
+            )
+            .await?;
+            if json.json {
+                return output::json(&report);
+            }
+            let revoked = match report.revoked {
+                Some(true) => " Access revoked at the platform.",
+                _ => "",
+            };
+            eprintln!(
+                "Disconnected account {account_id}: its tokens are gone from the keyring.{revoked} {} pending target(s) stopped, {} post(s) cancelled at the platform, {} post(s) deleted.",
+                report.stopped_targets, report.cancelled_at_platform, report.deleted_posts
+            );
+            for note in &report.notes {
+                eprintln!("{note}");
+            }
+            Ok(())
         }
     }
 }

@@ -266,6 +266,65 @@ fn tiktok_posts_need_an_explicit_privacy_the_creator_offers() {
     );
 }
 
+#[test]
+fn disconnect_revokes_at_tiktok_empties_the_keyring_and_stops_pending_posts() {
+    if !keyring_enabled() {
+        return;
+    }
+    let (sandbox, _runtime) = start_sandbox();
+    let herald = Herald::with_sandbox(&sandbox);
+    let account = import_creator(&herald, &sandbox, 86_400);
+    let clip = video(&herald, "clip.mp4", 1_000_000);
+    let later = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(5)).to_string();
+    let post = herald.json(&[
+        "posts",
+        "create",
+        "--account",
+        &account,
+        "--at",
+        &later,
+        "--media",
+        &clip,
+        "--kind",
+        "video",
+        "--tiktok-privacy",
+        "everyone",
+        "--json",
+    ]);
+    let report = herald.json(&["accounts", "disconnect", &account, "--json"]);
+    assert_eq!(report["revoked"], true, "{report}");
+    assert_eq!(report["stopped_targets"], 1, "{report}");
+    // The keyring has nothing left of this account (the real Secret Service).
+    let vault = herald_core::vault::KeyringVault::new(herald.keyring_service());
+    let id: i64 = account.parse().unwrap();
+    for key in [
+        herald_core::vault::SecretKey::AccessToken(id),
+        herald_core::vault::SecretKey::RefreshToken(id),
+    ] {
+        assert!(
+            herald_core::vault::Vault::load(&vault, &key)
+                .unwrap()
+                .is_none(),
+            "{key:?} left"
+        );
+    }
+    // TikTok no longer accepts the token: importing it again is refused.
+    let file = herald.dir.path().join("tiktok.json");
+    let err = herald.fails(&[
+        "accounts",
+        "import",
+        "--platform",
+        "tiktok",
+        "--token-file",
+        path(&file),
+    ]);
+    assert!(err.contains("TikTok refused the access token"), "{err}");
+    let shown = herald.json(&["posts", "show", &post["id"].to_string(), "--json"]);
+    assert_eq!(shown["targets"][0]["status"], "draft", "{shown}");
+    let accounts = herald.json(&["accounts", "list", "--json"]);
+    assert_eq!(accounts[0]["status"], "disconnected");
+}
+
 /// `make bench-tiktok`: peak memory (VmHWM) of `herald run` publishing a 300 MB video.
 #[test]
 #[ignore = "benchmark: make bench-tiktok"]

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use crate::domain::{AccountId, AccountStatus, AccountView, Platform};
 use crate::error::{CoreError, CoreResult};
 use crate::quota::quota_view;
+use crate::scheduler::RemoteChange;
 use crate::store::Store;
 use crate::time;
 use crate::vault::{SecretKey, Vault};
@@ -144,5 +145,71 @@ impl Store {
             .execute(self.pool())
             .await?;
         Ok(())
+    }
+
+    /// The targets of an account that a platform holds for later (Facebook's native
+    /// scheduling): they must be cancelled there while Herald still has the account's token.
+    pub async fn handed_off_targets(&self, id: AccountId) -> CoreResult<Vec<RemoteChange>> {
+        let rows = sqlx::query!(
+            r#"SELECT t.id AS "id!", t.remote_id AS "remote_id!", a.platform,
+                      a.simulated AS "simulated: bool"
+               FROM targets t JOIN accounts a ON a.id = t.account_id
+               WHERE t.account_id = ? AND t.handed_off = 1 AND t.status = 'scheduled'
+                 AND t.remote_id IS NOT NULL"#,
+            id
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(RemoteChange {
+                    id: 0,
+                    account_id: id,
+                    platform: row.platform.parse()?,
+                    remote_id: row.remote_id,
+                    target_id: Some(row.id),
+                    simulated: row.simulated,
+                })
+            })
+            .collect()
+    }
+
+    /// Stops every pending target of an account (scheduled, failed or missed): they become
+    /// drafts and are never published. Returns how many.
+    pub async fn cancel_account_targets(&self, id: AccountId, now: Timestamp) -> CoreResult<u64> {
+        let now_s = time::to_epoch(now);
+        Ok(sqlx::query!(
+            "UPDATE targets SET status = 'draft', handed_off = 0, remote_id = NULL, progress = NULL,
+                    next_attempt_at = NULL, attempts = 0, updated_at = ?
+             WHERE account_id = ? AND status IN ('scheduled', 'failed', 'missed')",
+            now_s,
+            id
+        )
+        .execute(self.pool())
+        .await?
+        .rows_affected())
+    }
+
+    /// Deletes an account's posts: posts that target only this account go entirely; from posts
+    /// shared with other accounts only this account's target goes. Returns the posts deleted.
+    pub async fn delete_account_posts(&self, id: AccountId) -> CoreResult<u64> {
+        let mut tx = self.pool().begin().await?;
+        let deleted = sqlx::query!(
+            "DELETE FROM posts WHERE id IN (SELECT post_id FROM targets WHERE account_id = ?)
+               AND id NOT IN (SELECT post_id FROM targets WHERE account_id <> ?)",
+            id,
+            id
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query!("DELETE FROM remote_changes WHERE account_id = ?", id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query!("DELETE FROM targets WHERE account_id = ?", id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(deleted)
     }
 }

@@ -3,6 +3,7 @@
 //! platform's client, the media relay, and the publisher the scheduler uses.
 
 pub mod demo;
+pub mod disconnect;
 pub mod endpoints;
 pub mod facebook;
 pub mod facebook_video;

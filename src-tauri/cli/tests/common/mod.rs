@@ -42,16 +42,25 @@ impl Herald {
         herald
     }
 
+    /// The keyring service this Herald's secrets are stored under: its own, so tests running
+    /// side by side never see each other's entries.
+    pub fn keyring_service(&self) -> String {
+        let dir = self
+            .dir
+            .path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        format!("herald-test-{}-{dir}", std::process::id())
+    }
+
     /// `herald <args>`, not started yet.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_herald"));
         command
             .args(args)
             .env("HERALD_DATA_DIR", self.dir.path())
-            .env(
-                "HERALD_KEYRING_SERVICE",
-                format!("herald-test-{}", std::process::id()),
-            )
+            .env("HERALD_KEYRING_SERVICE", self.keyring_service())
             .env("HERALD_DESKTOP_BIN", "/bin/false")
             .env_remove("HERALD_LOG")
             .env_remove("HERALD_PAUSE_AT")

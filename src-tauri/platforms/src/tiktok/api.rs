@@ -116,6 +116,38 @@ impl TikTokApi {
         Ok(answer)
     }
 
+    /// `POST /v2/oauth/revoke/` (form-encoded): ends the creator's authorization of the app.
+    pub async fn oauth_revoke(&self, form: &[(&str, &str)]) -> Result<(), TikTokFailure> {
+        let response = self
+            .http
+            .post(self.url("/v2/oauth/revoke/"))
+            .form(form)
+            .timeout(Duration::from_secs(30))
+            .send()
+            .await
+            .map_err(|err| TikTokFailure::Network(describe(&err)))?;
+        let status = response.status().as_u16();
+        let answer = read_json(response).await?;
+        match answer
+            .get("error")
+            .and_then(Value::as_str)
+            .filter(|e| !e.is_empty())
+        {
+            Some(error) => Err(TikTokFailure::Api {
+                status,
+                code: error.to_owned(),
+                message: answer
+                    .get("error_description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                log_id: None,
+            }),
+            None if (200..300).contains(&status) => Ok(()),
+            None => Err(TikTokFailure::Malformed(format!("HTTP {status}"))),
+        }
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}/{}", self.base, path.trim_start_matches('/'))
     }

@@ -1,0 +1,136 @@
+//! Disconnecting an account (issue 6's cleanup, DESIGN.md §5): posts a platform holds for later
+//! are cancelled there while Herald still has the token, the token is revoked at the platform
+//! where an API exists (TikTok), every keyring entry of the account is deleted, and its pending
+//! targets are stopped — or its posts deleted, as the user chooses.
+
+use std::sync::Arc;
+
+use herald_core::domain::{AccountId, Platform};
+use herald_core::publish::{CancelOutcome, Publisher};
+use herald_core::vault::{Secret, SecretKey, Vault};
+use herald_core::{CoreResult, Store};
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::tiktok::TikTokApi;
+use crate::{Endpoints, PlatformPublisher};
+
+/// What disconnecting did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DisconnectReport {
+    /// The platform revoked Herald's access (`None`: it has no API for that).
+    pub revoked: Option<bool>,
+    /// Posts the platform held for later, cancelled there.
+    pub cancelled_at_platform: usize,
+    /// Pending targets stopped (kept as drafts).
+    pub stopped_targets: u64,
+    /// Posts deleted (when asked).
+    pub deleted_posts: u64,
+    /// What the user should still do, in plain sentences.
+    pub notes: Vec<String>,
+}
+
+/// Disconnects an account; with `delete_posts`, its posts go too.
+pub async fn disconnect_account(
+    store: &Store,
+    vault: Arc<dyn Vault>,
+    publisher: &PlatformPublisher,
+    endpoints: &Endpoints,
+    account_id: AccountId,
+    delete_posts: bool,
+    now: Timestamp,
+) -> CoreResult<DisconnectReport> {
+    let account = store.account(account_id).await?;
+    let mut report = DisconnectReport::default();
+    for change in store.handed_off_targets(account_id).await? {
+        match publisher.cancel_handoff(&change).await {
+            CancelOutcome::Cancelled => report.cancelled_at_platform += 1,
+            CancelOutcome::AlreadyPublished { .. } => report.notes.push(format!(
+                "A post went live on {} before it could be cancelled ({}).",
+                account.platform.display_name(),
+                change.remote_id
+            )),
+            CancelOutcome::RetryAfter(_) => report.notes.push(format!(
+                "{} still holds a scheduled post ({}); delete it there.",
+                account.platform.display_name(),
+                change.remote_id
+            )),
+        }
+    }
+    report.revoked = match account.platform {
+        Platform::TikTok => {
+            Some(revoke_tiktok(store, &vault, endpoints, account_id, account.simulated).await)
+        }
+        Platform::Facebook | Platform::Instagram => {
+            report.notes.push(format!(
+                "To remove Herald's access at {} too, remove the app in its settings (Business integrations / Apps and websites).",
+                account.platform.display_name()
+            ));
+            None
+        }
+    };
+    if report.revoked == Some(false) {
+        report.notes.push("TikTok could not be reached to revoke Herald's access; remove Herald in TikTok's Manage app permissions.".to_owned());
+    }
+    report.stopped_targets = store.cancel_account_targets(account_id, now).await?;
+    if delete_posts {
+        report.deleted_posts = store.delete_account_posts(account_id).await?;
+    }
+    let vault_for_delete = vault.clone();
+    store
+        .disconnect_account(account_id, vault_for_delete.as_ref())
+        .await?;
+    Ok(report)
+}
+
+/// Revokes the account's TikTok token with the user's app (or the sandbox's, for sandbox
+/// accounts). True when TikTok confirmed.
+async fn revoke_tiktok(
+    store: &Store,
+    vault: &Arc<dyn Vault>,
+    endpoints: &Endpoints,
+    account_id: AccountId,
+    simulated: bool,
+) -> bool {
+    let load = |key: SecretKey| {
+        let vault = vault.clone();
+        async move {
+            tokio::task::spawn_blocking(move || vault.load(&key))
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .flatten()
+        }
+    };
+    let Some(token) = load(SecretKey::AccessToken(account_id)).await else {
+        return false;
+    };
+    let (client_key, secret, base) = if simulated {
+        let seed = herald_sandbox::Seed::default();
+        let Ok(Some(port)) = store.sandbox_port().await else {
+            return false;
+        };
+        let sandbox = Endpoints::sandbox(&format!("http://127.0.0.1:{port}"));
+        (
+            seed.tiktok_client_key,
+            Secret::new(seed.tiktok_client_secret),
+            sandbox.tiktok_api,
+        )
+    } else {
+        let Ok(Some(key)) = store.developer_app_id(Platform::TikTok).await else {
+            return false;
+        };
+        let Some(secret) = load(SecretKey::AppSecret(Platform::TikTok)).await else {
+            return false;
+        };
+        (key, secret, endpoints.tiktok_api.clone())
+    };
+    let api = TikTokApi::new(crate::http::http_client(), &base);
+    api.oauth_revoke(&[
+        ("client_key", client_key.as_str()),
+        ("client_secret", secret.expose()),
+        ("token", token.expose()),
+    ])
+    .await
+    .is_ok()
+}
