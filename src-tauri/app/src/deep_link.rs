@@ -32,7 +32,10 @@ pub fn parse(url: &tauri::Url) -> Result<DeepLink, &'static str> {
     match (url.host_str(), url.path()) {
         (Some("post"), path) => {
             let digits = path.strip_prefix('/').unwrap_or_default();
-            if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit())
+            if digits.is_empty()
+                || digits.len() > 18
+                || !digits.bytes().all(|b| b.is_ascii_digit())
+                || (digits.len() > 1 && digits.starts_with('0'))
             {
                 return Err("not a post id");
             }
@@ -62,6 +65,7 @@ mod tests {
             "herald://post/42#x",
             "herald://post/-1",
             "herald://post/4e2",
+            "herald://post/042",
             "herald://post/99999999999999999999",
             "herald://evil/42",
             "http://post/42",
@@ -71,5 +75,39 @@ mod tests {
         }
         let long = format!("herald://post/{}", "1".repeat(600));
         assert_eq!(parsed(&long), Err("too long"));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+            /// Whatever another program sends, parsing never panics, and what is accepted is
+            /// exactly a canonical post link.
+            #[test]
+            fn any_link_is_refused_or_canonical(
+                host in "(post|evil|POST|oauth|)",
+                path in "/?[0-9a-z%./-]{0,24}",
+                tail in "(\\?[a-z=&]{0,12}|#[a-z]{0,6}|)",
+            ) {
+                let text = format!("herald://{host}{path}{tail}");
+                if let Ok(url) = tauri::Url::parse(&text) {
+                    if let Ok(DeepLink::OpenPost(id)) = parse(&url) {
+                        prop_assert!(id >= 0);
+                        prop_assert_eq!(url.as_str(), format!("herald://post/{id}"));
+                    }
+                }
+            }
+
+            /// Arbitrary bytes as a URL never panic the parser.
+            #[test]
+            fn arbitrary_text_never_panics(text in "\\PC{0,600}") {
+                if let Ok(url) = tauri::Url::parse(&text) {
+                    let _ = parse(&url);
+                }
+            }
+        }
     }
 }
