@@ -422,20 +422,18 @@ struct BoxAt {
 }
 
 /// Walks the top-level boxes by their headers, reading only `ftyp` and `moov`.
-fn walk_top_level<R: Read + Seek>(reader: &mut R, size: u64) -> Result<TopLevel, String> {
+fn walk_top_level<R: Read + Seek>(reader: &mut R, size: u64) -> Result<TopLevel, Unreadable> {
     let mut top = TopLevel::default();
     let mut offset = 0;
     let mut count = 0;
     while size - offset >= 8 {
         count += 1;
         if count > MAX_TOP_LEVEL_BOXES {
-            return Err(format!(
-                "it has more than {MAX_TOP_LEVEL_BOXES} top-level boxes"
-            ));
+            return Err(Unreadable::TooManyBoxes);
         }
         let at = read_box_header(reader, offset, size)?;
         if count == 1 && !FIRST_BOXES.iter().any(|kind| at.kind == FourCC::new(kind)) {
-            return Err("it is not an MP4 or MOV video".to_owned());
+            return Err(Unreadable::NotAVideo);
         }
         match &at.kind.into() {
             b"ftyp" if top.ftyp.is_none() => top.ftyp = read_ftyp(reader, &at),
@@ -456,33 +454,30 @@ fn read_box_header<R: Read + Seek>(
     reader: &mut R,
     offset: u64,
     size: u64,
-) -> Result<BoxAt, String> {
-    reader
-        .seek(SeekFrom::Start(offset))
-        .map_err(|err| err.to_string())?;
+) -> Result<BoxAt, Unreadable> {
+    reader.seek(SeekFrom::Start(offset))?;
     let header =
-        Header::read_from(reader).map_err(|err| format!("a box header is damaged ({err})"))?;
-    let body_start = reader.stream_position().map_err(|err| err.to_string())?;
+        Header::read_from(reader).map_err(|err| Unreadable::DamagedBoxHeader(err.to_string()))?;
+    let body_start = reader.stream_position()?;
     if !is_printable(header.kind) {
         return Err(if offset == 0 {
-            "it is not an MP4 or MOV video".to_owned()
+            Unreadable::NotAVideo
         } else {
-            format!("it is damaged at byte {offset} (no box header there)")
+            Unreadable::NoBoxAt(offset)
         });
     }
     let end = match header.size {
         None => size,
         Some(body) => body_start
             .checked_add(body as u64)
-            .ok_or_else(|| format!("the '{}' box has an impossible size", header.kind))?,
+            .ok_or(Unreadable::ImpossibleSize(header.kind))?,
     };
     if end > size {
-        return Err(format!(
-            "the file is incomplete: its '{}' box needs {} but the file ends after {} — was the copy interrupted?",
-            header.kind,
-            units::bytes(end - offset),
-            units::bytes(size - offset)
-        ));
+        return Err(Unreadable::Incomplete {
+            kind: header.kind,
+            needs: end - offset,
+            has: size - offset,
+        });
     }
     Ok(BoxAt {
         kind: header.kind,
@@ -509,25 +504,16 @@ fn read_ftyp<R: Read + Seek>(reader: &mut R, at: &BoxAt) -> Option<Ftyp> {
 }
 
 /// Reads a whole box into memory (only `ftyp` and `moov`, whose size is capped).
-fn read_whole_box<R: Read + Seek>(reader: &mut R, at: &BoxAt) -> Result<Vec<u8>, String> {
+fn read_whole_box<R: Read + Seek>(reader: &mut R, at: &BoxAt) -> Result<Vec<u8>, Unreadable> {
     let length = at.end - at.start;
     if length > MAX_MOOV_BYTES {
-        return Err(format!(
-            "its index (moov) is {}; Herald reads indexes of up to {}",
-            units::bytes(length),
-            units::bytes(MAX_MOOV_BYTES)
-        ));
+        return Err(Unreadable::IndexTooLarge(length));
     }
-    reader
-        .seek(SeekFrom::Start(at.start))
-        .map_err(|err| err.to_string())?;
+    reader.seek(SeekFrom::Start(at.start))?;
     let mut bytes = Vec::new();
-    reader
-        .take(length)
-        .read_to_end(&mut bytes)
-        .map_err(|err| err.to_string())?;
+    reader.take(length).read_to_end(&mut bytes)?;
     if (bytes.len() as u64) < length {
-        return Err("the file is incomplete (it ends inside its index)".to_owned());
+        return Err(Unreadable::EndsInsideIndex);
     }
     Ok(bytes)
 }
@@ -572,16 +558,15 @@ struct Sound {
 }
 
 /// Parses `moov`; a parser panic on a hostile file is reported, not propagated.
-fn parse_moov_guarded(moov: &[u8]) -> Result<Movie, String> {
-    catch_unwind(AssertUnwindSafe(|| parse_moov(moov)))
-        .unwrap_or_else(|_| Err("its index (moov) is damaged".to_owned()))
+fn parse_moov_guarded(moov: &[u8]) -> Result<Movie, Unreadable> {
+    catch_unwind(AssertUnwindSafe(|| parse_moov(moov))).unwrap_or(Err(Unreadable::ParserGaveUp))
 }
 
 /// Parses `mvhd` and each `trak` on its own, so an odd track (timed metadata, chapters) that
 /// the parser rejects does not hide the video track.
-fn parse_moov(moov: &[u8]) -> Result<Movie, String> {
+fn parse_moov(moov: &[u8]) -> Result<Movie, Unreadable> {
     let mut body = moov;
-    Header::decode(&mut body).map_err(|err| format!("its index (moov) is damaged ({err})"))?;
+    Header::decode(&mut body).map_err(|err| Unreadable::DamagedIndex(err.to_string()))?;
     let mut mvhd = None;
     let mut fragments = None;
     let mut traks = Vec::new();
@@ -593,7 +578,7 @@ fn parse_moov(moov: &[u8]) -> Result<Movie, String> {
             b"mvhd" => {
                 mvhd = Some(
                     Mvhd::decode(&mut &child.1[..])
-                        .map_err(|err| format!("its movie header (mvhd) is damaged ({err})"))?,
+                        .map_err(|err| Unreadable::DamagedMovieHeader(err.to_string()))?,
                 )
             }
             b"mvex" => {
@@ -612,30 +597,25 @@ fn parse_moov(moov: &[u8]) -> Result<Movie, String> {
             _ => {}
         }
     }
-    let mvhd = mvhd.ok_or("its index (moov) has no movie header (mvhd)")?;
+    let mvhd = mvhd.ok_or(Unreadable::NoMovieHeader)?;
     movie_from(&mvhd, fragments, &traks).ok_or_else(|| match first_error {
-        Some(err) => format!("its video track cannot be read ({err})"),
-        None => "it has no video track".to_owned(),
+        Some(err) => Unreadable::VideoTrack(err.to_string()),
+        None => Unreadable::NoVideoTrack,
     })
 }
 
 /// Splits the next child box (kind, whole box bytes) off the front of `body`.
-fn next_child<'a>(body: &mut &'a [u8]) -> Result<(FourCC, &'a [u8]), String> {
+fn next_child<'a>(body: &mut &'a [u8]) -> Result<(FourCC, &'a [u8]), Unreadable> {
     let mut cursor = *body;
-    let header = Header::decode(&mut cursor)
-        .map_err(|err| format!("its index (moov) is damaged ({err})"))?;
+    let header =
+        Header::decode(&mut cursor).map_err(|err| Unreadable::DamagedIndex(err.to_string()))?;
     let header_len = body.len() - cursor.len();
     let length = match header.size {
         None => body.len(),
         Some(size) => header_len
             .checked_add(size)
             .filter(|length| *length <= body.len())
-            .ok_or_else(|| {
-                format!(
-                    "its index (moov) is damaged (the '{}' box overruns it)",
-                    header.kind
-                )
-            })?,
+            .ok_or(Unreadable::Overrun(header.kind))?,
     };
     let (child, rest) = body.split_at(length);
     *body = rest;
@@ -846,6 +826,51 @@ fn fourcc_name(kind: FourCC) -> Option<String> {
 }
 
 /// "'…' cannot be read as a video: {reason}".
+/// Why a file cannot be read as a video (the sentence follows "… cannot be read as a video: ").
+#[derive(Debug, thiserror::Error)]
+enum Unreadable {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("it has more than {MAX_TOP_LEVEL_BOXES} top-level boxes")]
+    TooManyBoxes,
+    #[error("it is not an MP4 or MOV video")]
+    NotAVideo,
+    #[error("a box header is damaged ({0})")]
+    DamagedBoxHeader(String),
+    #[error("it is damaged at byte {0} (no box header there)")]
+    NoBoxAt(u64),
+    #[error("the '{0}' box has an impossible size")]
+    ImpossibleSize(FourCC),
+    #[error(
+        "the file is incomplete: its '{kind}' box needs {} but the file ends after {} — was the copy interrupted?",
+        units::bytes(*needs),
+        units::bytes(*has)
+    )]
+    Incomplete { kind: FourCC, needs: u64, has: u64 },
+    #[error(
+        "its index (moov) is {}; Herald reads indexes of up to {}",
+        units::bytes(*.0),
+        units::bytes(MAX_MOOV_BYTES)
+    )]
+    IndexTooLarge(u64),
+    #[error("the file is incomplete (it ends inside its index)")]
+    EndsInsideIndex,
+    #[error("its index (moov) is damaged")]
+    ParserGaveUp,
+    #[error("its index (moov) is damaged ({0})")]
+    DamagedIndex(String),
+    #[error("its index (moov) is damaged (the '{0}' box overruns it)")]
+    Overrun(FourCC),
+    #[error("its movie header (mvhd) is damaged ({0})")]
+    DamagedMovieHeader(String),
+    #[error("its index (moov) has no movie header (mvhd)")]
+    NoMovieHeader,
+    #[error("its video track cannot be read ({0})")]
+    VideoTrack(String),
+    #[error("it has no video track")]
+    NoVideoTrack,
+}
+
 fn unreadable(path: &Path, reason: impl fmt::Display) -> CoreError {
     CoreError::invalid(format!(
         "'{}' cannot be read as a video: {reason}",
