@@ -7,39 +7,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::Stdio;
-use std::sync::mpsc;
-use std::time::Duration;
-
-use common::{keyring_enabled, start_sandbox, Herald};
-
-/// Starts `herald run --until-idle` paused at `point`, and SIGKILLs it there.
-fn kill_at(herald: &Herald, point: &str) {
-    let mut child = herald
-        .command(&["run", "--until-idle"])
-        .env("HERALD_PAUSE_AT", point)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.contains("paused at") {
-                let _ = tx.send(line);
-            }
-        }
-    });
-    let reached = rx.recv_timeout(Duration::from_secs(30));
-    let _ = child.kill(); // SIGKILL
-    let _ = child.wait();
-    assert!(
-        reached.is_ok_and(|l| l.contains(point)),
-        "never reached {point}"
-    );
-}
+use common::{keyring_enabled, kill_at, start_sandbox, Herald};
 
 /// What a scenario publishes.
 struct Publish<'a> {

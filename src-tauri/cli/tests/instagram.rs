@@ -8,12 +8,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::process::Stdio;
-use std::sync::mpsc;
-use std::time::Duration;
 
-use common::{keyring_enabled, now, path, start_sandbox, Herald};
+use common::{keyring_enabled, kill_at, now, path, start_sandbox, Herald};
 use herald_sandbox::{RunningS3, RunningSandbox, S3Config};
 
 /// The sandbox, its S3 relay, and a Herald whose environment points at both.
@@ -57,33 +55,6 @@ fn photo(herald: &Herald, name: &str, width: u32, height: u32) -> String {
         .save(&file)
         .unwrap();
     path(&file).to_owned()
-}
-
-/// Starts `herald run --until-idle` paused at `point`, and SIGKILLs it there.
-fn kill_at(herald: &Herald, point: &str) {
-    let mut child = herald
-        .command(&["run", "--until-idle"])
-        .env("HERALD_PAUSE_AT", point)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.contains("paused at") {
-                let _ = tx.send(line);
-            }
-        }
-    });
-    let reached = rx.recv_timeout(Duration::from_secs(30));
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(
-        reached.is_ok_and(|l| l.contains(point)),
-        "never reached {point}"
-    );
 }
 
 #[test]

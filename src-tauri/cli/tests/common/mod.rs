@@ -2,8 +2,10 @@
 //! test's own (and, when asked, the sandbox), and the sandbox itself.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use herald_sandbox::{RunningSandbox, SandboxConfig};
@@ -162,4 +164,31 @@ pub fn start_sandbox() -> (RunningSandbox, tokio::runtime::Runtime) {
 /// Now, as `--at` takes it.
 pub fn now() -> String {
     jiff::Timestamp::now().to_string()
+}
+
+/// Starts `herald run --until-idle` paused at the named publish step, and SIGKILLs it there.
+pub fn kill_at(herald: &Herald, point: &str) {
+    let mut child = herald
+        .command(&["run", "--until-idle"])
+        .env("HERALD_PAUSE_AT", point)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("paused at") {
+                let _ = tx.send(line);
+            }
+        }
+    });
+    let reached = rx.recv_timeout(Duration::from_secs(30));
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+    assert!(
+        reached.is_ok_and(|l| l.contains(point)),
+        "never reached {point}"
+    );
 }
