@@ -9,7 +9,18 @@ use herald_core::creator::TikTokCreator;
 use herald_core::domain::{AccountView, Platform};
 use herald_core::vault::{Secret, SecretKey, Vault};
 use herald_core::{CoreError, CoreResult, Store};
+
+use crate::tiktok::tokens::TikTokApp;
 use jiff::Timestamp;
+
+/// The TikTok app sandbox accounts belong to (the sandbox's seeded client key and secret).
+pub fn sandbox_tiktok_app() -> TikTokApp {
+    let seed = herald_sandbox::Seed::default();
+    TikTokApp {
+        client_key: seed.tiktok_client_key,
+        client_secret: Secret::new(seed.tiktok_client_secret),
+    }
+}
 
 /// The port the built-in sandbox listens on unless told otherwise.
 pub const DEFAULT_SANDBOX_PORT: u16 = 47831;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use herald_core::domain::{AccountId, Platform};
 use herald_core::publish::{CancelOutcome, Publisher};
-use herald_core::vault::{Secret, SecretKey, Vault};
+use herald_core::vault::{SecretKey, Vault};
 use herald_core::{CoreResult, Store};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -58,9 +58,17 @@ pub async fn disconnect_account(
         }
     }
     report.revoked = match account.platform {
-        Platform::TikTok => {
-            Some(revoke_tiktok(store, &vault, endpoints, account_id, account.simulated).await)
-        }
+        Platform::TikTok => Some(
+            revoke_tiktok(
+                store,
+                &vault,
+                publisher,
+                endpoints,
+                account_id,
+                account.simulated,
+            )
+            .await,
+        ),
         Platform::Facebook | Platform::Instagram => {
             report.notes.push(format!(
                 "To remove Herald's access at {} too, remove the app in its settings (Business integrations / Apps and websites).",
@@ -88,6 +96,7 @@ pub async fn disconnect_account(
 async fn revoke_tiktok(
     store: &Store,
     vault: &Arc<dyn Vault>,
+    publisher: &PlatformPublisher,
     endpoints: &Endpoints,
     account_id: AccountId,
     simulated: bool,
@@ -105,30 +114,21 @@ async fn revoke_tiktok(
     let Some(token) = load(SecretKey::AccessToken(account_id)).await else {
         return false;
     };
-    let (client_key, secret, base) = if simulated {
-        let seed = herald_sandbox::Seed::default();
+    let Some(app) = publisher.tiktok_app_for(simulated).await else {
+        return false;
+    };
+    let base = if simulated {
         let Ok(Some(port)) = store.sandbox_port().await else {
             return false;
         };
-        let sandbox = Endpoints::sandbox(&format!("http://127.0.0.1:{port}"));
-        (
-            seed.tiktok_client_key,
-            Secret::new(seed.tiktok_client_secret),
-            sandbox.tiktok_api,
-        )
+        Endpoints::sandbox(&format!("http://127.0.0.1:{port}")).tiktok_api
     } else {
-        let Ok(Some(key)) = store.developer_app_id(Platform::TikTok).await else {
-            return false;
-        };
-        let Some(secret) = load(SecretKey::AppSecret(Platform::TikTok)).await else {
-            return false;
-        };
-        (key, secret, endpoints.tiktok_api.clone())
+        endpoints.tiktok_api.clone()
     };
     let api = TikTokApi::new(crate::http::http_client(), &base);
     api.oauth_revoke(&[
-        ("client_key", client_key.as_str()),
-        ("client_secret", secret.expose()),
+        ("client_key", app.client_key.as_str()),
+        ("client_secret", app.client_secret.expose()),
         ("token", token.expose()),
     ])
     .await

@@ -181,14 +181,10 @@ impl PlatformPublisher {
     ) -> Result<(TikTok, Secret, Option<Relay>), PublishFailure> {
         let (client, api, relay, app) = if job.simulated {
             let clients = self.sandbox_clients()?;
-            let seed = herald_sandbox::Seed::default();
-            let app = TikTokApp {
-                client_key: seed.tiktok_client_key,
-                client_secret: Secret::new(seed.tiktok_client_secret),
-            };
-            (clients.tiktok, clients.tiktok_api, clients.relay, Some(app))
+            let app = self.tiktok_app_for(true).await;
+            (clients.tiktok, clients.tiktok_api, clients.relay, app)
         } else {
-            let app = self.tiktok_app().await;
+            let app = self.tiktok_app_for(false).await;
             let relay = self.user_relay().await?;
             (self.tiktok.clone(), self.tiktok_api.clone(), relay, app)
         };
@@ -207,8 +203,12 @@ impl PlatformPublisher {
         Ok((client, token, relay))
     }
 
-    /// The user's own TikTok app, if set.
-    async fn tiktok_app(&self) -> Option<TikTokApp> {
+    /// The TikTok app an account's tokens belong to: the sandbox's for sandbox accounts, else
+    /// the user's own (if set).
+    pub(crate) async fn tiktok_app_for(&self, simulated: bool) -> Option<TikTokApp> {
+        if simulated {
+            return Some(crate::demo::sandbox_tiktok_app());
+        }
         let store = self.store.as_ref()?;
         let client_key = store
             .developer_app_id(Platform::TikTok)
