@@ -1,17 +1,21 @@
 //! `herald://` links the window accepts, parsed strictly: anything else is refused with a
-//! logged reason (never acted on). Today: `herald://post/<id>` opens a post (from a
-//! notification); OAuth returns arrive with the accounts issue.
+//! logged reason (never acted on, never echoing the link). `herald://post/<id>` opens a post
+//! (from a notification); `herald://oauth/instagram|facebook?code=…&state=…` (or `error=…`)
+//! finishes a sign-in, with only the parameters Meta sends, each once, within sizes.
 
 use herald_core::domain::PostId;
+use herald_platforms::connect::{parse_sign_in_link, OAuthCallback};
 
-/// The longest link considered at all.
-const MAX_LEN: usize = 512;
+/// The longest link considered at all (sign-in codes run to a few hundred characters).
+const MAX_LEN: usize = 4096;
 
 /// What a link asks the window to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeepLink {
     /// Show this post's detail.
     OpenPost(PostId),
+    /// A sign-in came back from the platform (through Herald's redirect page).
+    SignIn(OAuthCallback),
 }
 
 /// Parses a link, or says why it is refused (the reason never echoes the link's parameters).
@@ -21,6 +25,9 @@ pub fn parse(url: &tauri::Url) -> Result<DeepLink, &'static str> {
     }
     if url.scheme() != "herald" {
         return Err("not a herald:// link");
+    }
+    if url.host_str() == Some("oauth") {
+        return parse_sign_in_link(url).map(DeepLink::SignIn);
     }
     if url.query().is_some()
         || url.fragment().is_some()
@@ -73,12 +80,13 @@ mod tests {
         ] {
             assert!(parsed(bad).is_err(), "{bad}");
         }
-        let long = format!("herald://post/{}", "1".repeat(600));
+        let long = format!("herald://post/{}", "1".repeat(5000));
         assert_eq!(parsed(&long), Err("too long"));
     }
 
     mod properties {
         use super::*;
+        use herald_platforms::connect::CallbackResult;
         use proptest::prelude::*;
 
         proptest! {
@@ -99,6 +107,49 @@ mod tests {
                         prop_assert_eq!(url.as_str(), format!("herald://post/{id}"));
                     }
                 }
+            }
+
+            /// Sign-in links built from arbitrary parameters are refused or give back exactly a
+            /// well-formed code or error with Herald's kind of state.
+            #[test]
+            fn sign_in_links_are_refused_or_well_formed(
+                path in "/(instagram|facebook|tiktok|x)?",
+                names in proptest::collection::vec("(code|state|error|error_reason|error_description|error_code|access_token|scopes|c%6Fde)", 0..6),
+                values in proptest::collection::vec("[ -~]{0,80}", 6),
+            ) {
+                let query: Vec<String> = names
+                    .iter()
+                    .zip(&values)
+                    .map(|(n, v)| format!("{n}={}", url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()))
+                    .collect();
+                let text = format!("herald://oauth{path}?{}", query.join("&"));
+                if let Ok(url) = tauri::Url::parse(&text) {
+                    if let Ok(DeepLink::SignIn(callback)) = parse(&url) {
+                        prop_assert_eq!(callback.state.len(), 64);
+                        prop_assert!(callback.state.bytes().all(|b| b.is_ascii_hexdigit()));
+                        match callback.result {
+                            CallbackResult::Code(code) => prop_assert!(code.expose().bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~*!".contains(&b))),
+                            CallbackResult::Denied { error, .. } => prop_assert!(error.len() <= 64),
+                        }
+                    }
+                }
+            }
+
+            /// A genuine callback always parses back to what was sent.
+            #[test]
+            fn genuine_sign_in_links_round_trip(
+                state in "[0-9a-f]{64}",
+                code in "[A-Za-z0-9_.~*!-]{1,600}",
+                facebook in proptest::bool::ANY,
+            ) {
+                let network = if facebook { "facebook" } else { "instagram" };
+                let encoded: String = url::form_urlencoded::byte_serialize(code.as_bytes()).collect();
+                let url = tauri::Url::parse(&format!("herald://oauth/{network}?code={encoded}&state={state}")).unwrap();
+                let Ok(DeepLink::SignIn(callback)) = parse(&url) else {
+                    return Err(TestCaseError::fail("refused a genuine link"));
+                };
+                prop_assert_eq!(callback.state, state);
+                prop_assert_eq!(callback.result, CallbackResult::Code(herald_core::vault::Secret::new(code)));
             }
 
             /// Arbitrary bytes as a URL never panic the parser.

@@ -22,6 +22,7 @@ mod commands;
 mod deep_link;
 mod error;
 mod resident;
+mod sign_in;
 mod state;
 
 use std::path::PathBuf;
@@ -75,8 +76,19 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::test_relay,
             commands::clear_relay,
             commands::get_tiktok_creator,
+            sign_in::list_developer_apps,
+            sign_in::set_developer_app,
+            sign_in::remove_developer_app,
+            sign_in::start_sign_in,
+            sign_in::complete_sign_in,
+            sign_in::take_sign_in_result,
+            sign_in::disconnect_account,
         ])
-        .events(collect_events![DataChanged, OpenPost])
+        .events(collect_events![
+            DataChanged,
+            OpenPost,
+            sign_in::SignInFinished
+        ])
 }
 
 /// Writes the TypeScript bindings of [`ipc`] to `path`.
@@ -154,7 +166,7 @@ fn open_main_window(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-fn focus_main_window(app: &AppHandle) {
+pub(crate) fn focus_main_window(app: &AppHandle) {
     match app.get_webview_window(MAIN_WINDOW) {
         Some(window) => {
             let _ = window.unminimize();
@@ -200,6 +212,10 @@ fn handle_link(app: &AppHandle, url: &tauri::Url) {
             }
             focus_main_window(app);
             let _ = OpenPost { id }.emit(app);
+        }
+        Ok(deep_link::DeepLink::SignIn(callback)) => {
+            tracing::info!(platform = %callback.platform, "a sign-in came back");
+            sign_in::finish_from_link(app, callback);
         }
         Err(reason) => tracing::warn!(scheme = url.scheme(), reason, "refused a deep link"),
     }

@@ -5,6 +5,9 @@ use std::sync::Mutex;
 
 use herald_core::domain::PostId;
 use herald_core::Store;
+use tauri::async_runtime::JoinHandle;
+
+use crate::sign_in::SignInFinished;
 
 /// Shared by every command.
 pub struct AppState {
@@ -12,6 +15,10 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// A post a link asked to show before the UI was listening (cold start).
     pending_post: Mutex<Option<PostId>>,
+    /// How the last sign-in ended, until the UI takes it.
+    sign_in_result: Mutex<Option<SignInFinished>>,
+    /// The TikTok sign-in waiting on its loopback listener, if any.
+    tiktok_sign_in: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl AppState {
@@ -21,6 +28,8 @@ impl AppState {
             store,
             data_dir,
             pending_post: Mutex::new(None),
+            sign_in_result: Mutex::new(None),
+            tiktok_sign_in: Mutex::new(None),
         }
     }
 
@@ -39,4 +48,27 @@ impl AppState {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take()
     }
+
+    /// Remembers how a sign-in ended.
+    pub fn set_sign_in_result(&self, finished: SignInFinished) {
+        *lock(&self.sign_in_result) = Some(finished);
+    }
+
+    /// Takes how the last sign-in ended, if not taken yet.
+    pub fn take_sign_in_result(&self) -> Option<SignInFinished> {
+        lock(&self.sign_in_result).take()
+    }
+
+    /// Keeps the task of a new TikTok sign-in, stopping the previous one (its listener closes).
+    pub fn replace_tiktok_sign_in(&self, task: JoinHandle<()>) {
+        if let Some(previous) = lock(&self.tiktok_sign_in).replace(task) {
+            previous.abort();
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -100,6 +100,29 @@ pub enum AccountsCommand {
         #[command(flatten)]
         json: JsonFlag,
     },
+    /// Connect accounts by signing in at the platform in your browser (with your developer app,
+    /// see `herald apps set`). Instagram and Facebook come back through your redirect page: the
+    /// window finishes the sign-in, or paste the link it offers here. TikTok comes back to a
+    /// listener on 127.0.0.1 by itself.
+    Connect {
+        #[arg(value_parser = parse_platform)]
+        platform: Platform,
+        /// Print the sign-in address instead of opening the browser.
+        #[arg(long)]
+        no_browser: bool,
+        /// How long to wait for the sign-in, in seconds (at most 600).
+        #[arg(long, default_value_t = 600)]
+        timeout_secs: u64,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Finish an Instagram or Facebook sign-in with the herald://oauth/… link the redirect page
+    /// offers (or the redirect page's own address).
+    Complete {
+        link: String,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
     /// Disconnect an account: posts the platform holds for later are cancelled there, its token
     /// is revoked where the platform allows (TikTok), its keyring entries are deleted, and its
     /// pending posts are stopped and kept as drafts (or deleted with --delete-posts).
@@ -210,12 +233,26 @@ pub enum SettingsCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AppsCommand {
-    /// Store your developer app's id; its secret is read from standard input into the keyring.
+    /// Store your developer app: its id (and for Instagram and Facebook the address of your
+    /// hosted redirect page); its secret is read from standard input into the keyring (pipe
+    /// nothing to keep the stored one).
     Set {
         #[arg(long, value_parser = parse_platform)]
         platform: Platform,
+        /// The Instagram app id, Meta app id or TikTok client key.
         #[arg(long)]
         client_id: String,
+        /// Instagram and Facebook: your hosted redirect page, exactly as registered in the
+        /// app, e.g. https://you.github.io/herald/oauth/instagram/ (see docs/oauth).
+        #[arg(long)]
+        redirect_uri: Option<String>,
+    },
+    /// Show your developer apps (never their secrets).
+    List(JsonFlag),
+    /// Forget a developer app and delete its secret from the keyring.
+    Remove {
+        #[arg(long, value_parser = parse_platform)]
+        platform: Platform,
     },
 }
 

@@ -14,10 +14,10 @@ use herald_core::{logging, CoreError, CoreResult};
 use herald_platforms::{demo, Endpoints, PlatformPublisher};
 use jiff::Timestamp;
 
-use crate::args::{AccountsCommand, AppsCommand, Cli, Command, PostsCommand, SettingsCommand};
+use crate::args::{AccountsCommand, Cli, Command, PostsCommand, SettingsCommand};
 use crate::context::Context;
 use crate::sandbox_host::SandboxHost;
-use crate::{autostart, launch, output, relay, tray};
+use crate::{autostart, connect, launch, output, relay, tray};
 
 /// Runs one command line.
 pub async fn run(cli: Cli) -> CoreResult<()> {
@@ -80,18 +80,7 @@ async fn run_on(ctx: &Context, command: Command) -> CoreResult<()> {
             Ok(())
         }
         Command::Relay(command) => relay::run(&ctx.store, command, now).await,
-        Command::Apps(AppsCommand::Set {
-            platform,
-            client_id,
-        }) => {
-            let secret = read_secret_from_stdin()?;
-            let vault = KeyringVault::from_env();
-            ctx.store
-                .set_developer_app(platform, &client_id, &secret, &vault, now)
-                .await?;
-            eprintln!("Stored the {platform} app {client_id}; its secret is in the OS keyring.");
-            Ok(())
-        }
+        Command::Apps(command) => connect::apps(&ctx.store, command, now).await,
         Command::Tray | Command::Open => unreachable!("handled before opening the database"),
     }
 }
@@ -129,6 +118,13 @@ async fn accounts(ctx: &Context, command: AccountsCommand) -> CoreResult<()> {
                 Ok(())
             }
         }
+        AccountsCommand::Connect {
+            platform,
+            no_browser,
+            timeout_secs,
+            json,
+        } => connect::connect(ctx, platform, no_browser, timeout_secs, json.json).await,
+        AccountsCommand::Complete { link, json } => connect::complete(ctx, &link, json.json).await,
         AccountsCommand::Disconnect {
             account_id,
             delete_posts,

@@ -4,6 +4,7 @@
 mod args;
 mod autostart;
 mod commands;
+mod connect;
 mod context;
 mod launch;
 mod output;

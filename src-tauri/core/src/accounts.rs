@@ -27,7 +27,8 @@ impl Store {
     pub async fn list_accounts(&self) -> CoreResult<Vec<AccountView>> {
         sqlx::query!(
             r#"SELECT id AS "id!", platform, name, status, simulated AS "simulated: bool",
-                      quota_used, quota_total, quota_window_seconds, quota_checked_at
+                      quota_used, quota_total, quota_window_seconds, quota_checked_at,
+                      reconnect_reason, token_expires_at
                FROM accounts ORDER BY id"#
         )
         .fetch_all(self.pool())
@@ -46,6 +47,12 @@ impl Store {
                     row.quota_window_seconds,
                     row.quota_checked_at,
                 ),
+                reconnect_reason: row.reconnect_reason,
+                token_expires_at: row
+                    .token_expires_at
+                    .map(time::from_epoch)
+                    .transpose()?
+                    .map(|at| at.to_string()),
             })
         })
         .collect()
@@ -76,7 +83,8 @@ impl Store {
             r#"INSERT INTO accounts (platform, platform_account_id, name, status, simulated, created_at)
                VALUES (?, ?, ?, 'connected', ?, ?)
                ON CONFLICT (platform, platform_account_id)
-               DO UPDATE SET name = excluded.name, status = 'connected', simulated = excluded.simulated
+               DO UPDATE SET name = excluded.name, status = 'connected', simulated = excluded.simulated,
+                             reconnect_reason = NULL
                RETURNING id AS "id!""#,
             platform,
             new.platform_account_id,
@@ -98,6 +106,105 @@ impl Store {
         Ok(())
     }
 
+    /// Marks an account *needs reconnect* with the platform's reason in a sentence. Its
+    /// scheduled targets stay scheduled and wait: the scheduler only publishes for connected
+    /// accounts, and reconnecting lets them go.
+    pub async fn mark_needs_reconnect(&self, id: AccountId, reason: &str) -> CoreResult<()> {
+        sqlx::query!(
+            "UPDATE accounts SET status = 'needs_reconnect', reconnect_reason = ?
+             WHERE id = ? AND status = 'connected'",
+            reason,
+            id
+        )
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Records that the account's access token was (re)issued at `issued_at` and when it
+    /// expires (`None`: it does not, like a Facebook Page token).
+    pub async fn record_token_issued(
+        &self,
+        id: AccountId,
+        issued_at: Timestamp,
+        expires_at: Option<Timestamp>,
+    ) -> CoreResult<()> {
+        let issued = time::to_epoch(issued_at);
+        let expires = expires_at.map(time::to_epoch);
+        sqlx::query!(
+            "UPDATE accounts SET token_issued_at = ?, token_expires_at = ? WHERE id = ?",
+            issued,
+            expires,
+            id
+        )
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Connected Instagram accounts whose token is at least `min_age` old (or of unknown age)
+    /// and not yet expired: Instagram lets a long-lived token be refreshed from 24 h on.
+    pub async fn instagram_tokens_to_refresh(
+        &self,
+        now: Timestamp,
+        min_age: jiff::SignedDuration,
+    ) -> CoreResult<Vec<(AccountId, bool)>> {
+        let now_s = time::to_epoch(now);
+        let issued_before = time::to_epoch(now.saturating_sub(min_age).unwrap_or(now));
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!", simulated AS "simulated: bool" FROM accounts
+               WHERE platform = 'instagram' AND status = 'connected'
+                 AND (token_issued_at IS NULL OR token_issued_at <= ?)
+                 AND (token_expires_at IS NULL OR token_expires_at > ?)
+               ORDER BY id"#,
+            issued_before,
+            now_s
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(|r| (r.id, r.simulated)).collect())
+    }
+
+    /// Records which Facebook user's sign-in gave a Page account its token.
+    pub async fn set_login_user(&self, id: AccountId, login_user_id: &str) -> CoreResult<()> {
+        sqlx::query!(
+            "UPDATE accounts SET login_user_id = ? WHERE id = ?",
+            login_user_id,
+            id
+        )
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The Facebook user an account was connected through, and the other accounts still
+    /// connected (or waiting for a reconnect) through the same user.
+    pub async fn login_user_and_siblings(
+        &self,
+        id: AccountId,
+    ) -> CoreResult<Option<(String, Vec<AccountView>)>> {
+        let user = sqlx::query_scalar!("SELECT login_user_id FROM accounts WHERE id = ?", id)
+            .fetch_optional(self.pool())
+            .await?
+            .flatten();
+        let Some(user) = user else { return Ok(None) };
+        let ids = sqlx::query_scalar!(
+            r#"SELECT id AS "id!" FROM accounts WHERE login_user_id = ? AND id <> ?
+                 AND status <> 'disconnected'"#,
+            user,
+            id
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let siblings = self
+            .list_accounts()
+            .await?
+            .into_iter()
+            .filter(|a| ids.contains(&a.id))
+            .collect();
+        Ok(Some((user, siblings)))
+    }
+
     /// Removes every sandbox account with its posts (a post that also targets a real account
     /// keeps that target) and its keyring entries. Returns how many accounts were removed.
     pub async fn remove_simulated_accounts(&self, vault: &dyn Vault) -> CoreResult<usize> {
@@ -105,8 +212,9 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         for id in &ids {
-            vault.delete(&SecretKey::AccessToken(*id))?;
-            vault.delete(&SecretKey::RefreshToken(*id))?;
+            for key in SecretKey::of_account(*id) {
+                vault.delete(&key)?;
+            }
         }
         let mut tx = self.pool().begin().await?;
         sqlx::query!(
@@ -138,8 +246,9 @@ impl Store {
         self.account(id).await?;
         // Secrets first: a crash after this leaves a disconnected-looking account with no
         // token, never a token that outlives the user's wish.
-        vault.delete(&SecretKey::AccessToken(id))?;
-        vault.delete(&SecretKey::RefreshToken(id))?;
+        for key in SecretKey::of_account(id) {
+            vault.delete(&key)?;
+        }
         let status = AccountStatus::Disconnected.as_str();
         sqlx::query!("UPDATE accounts SET status = ? WHERE id = ?", status, id)
             .execute(self.pool())

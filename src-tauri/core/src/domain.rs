@@ -141,6 +141,10 @@ pub struct AccountView {
     /// The publishing quota the platform last reported (Instagram), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quota: Option<QuotaView>,
+    /// Why the account needs reconnecting (when its status says so), as a sentence.
+    pub reconnect_reason: Option<String>,
+    /// When its access token expires (RFC 3339), if it does and is known.
+    pub token_expires_at: Option<String>,
 }
 
 /// A platform's publishing quota for one account, as last read from the platform.

@@ -21,6 +21,7 @@ pub mod resident;
 pub mod rules;
 pub mod scheduler;
 pub mod settings;
+pub mod sign_in;
 pub mod store;
 pub mod time;
 pub mod vault;

@@ -561,7 +561,7 @@ impl Store {
         for t in sqlx::query!(
             r#"SELECT t.id AS "id!", t.post_id, t.account_id, a.name AS account_name, a.platform, t.status,
                       t.permalink, t.error_code, t.error_message, t.first_comment_id,
-                      t.first_comment_error
+                      t.first_comment_error, a.status AS account_status
                FROM targets t JOIN accounts a ON a.id = t.account_id
                WHERE t.post_id IN (SELECT value FROM json_each(?)) ORDER BY t.post_id, a.id"#,
             ids
@@ -580,15 +580,25 @@ impl Store {
                 (None, None) => None,
                 (id, error) => Some(FirstCommentView { id, error }),
             };
+            let status: TargetStatus = t.status.parse()?;
+            // A scheduled target of an account that needs reconnecting waits for it.
+            let warning = if status == TargetStatus::Scheduled && t.account_status == "needs_reconnect" {
+                Some(format!(
+                    "Waiting for you to reconnect {}: it will not publish until then (Settings → Accounts → Reconnect).",
+                    t.account_name
+                ))
+            } else {
+                warnings.remove(&t.id)
+            };
             targets.entry(t.post_id).or_default().push(TargetView {
                 account_id: t.account_id,
                 account_name: t.account_name,
                 platform: t.platform.parse()?,
-                status: t.status.parse()?,
+                status,
                 permalink: t.permalink,
                 error,
                 first_comment,
-                warning: warnings.remove(&t.id),
+                warning,
             });
         }
         rows.into_iter()

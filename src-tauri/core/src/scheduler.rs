@@ -70,6 +70,9 @@ pub enum SchedulerEvent {
     },
     /// Targets that were overdue past the grace window.
     Missed { count: usize },
+    /// The platform refused an account's token: the account needs reconnecting; its
+    /// scheduled posts wait for it.
+    NeedsReconnect { target: TargetRef, message: String },
 }
 
 /// Runs the publish loop over one database.
@@ -274,6 +277,13 @@ impl<P: Publisher> Scheduler<P> {
                     message: failure.message,
                 });
             }
+            (PublishOutcome::Failed(failure), TargetSettled::WaitingForReconnect) => {
+                tracing::warn!(target = target_id, account = target.account_id, code = %failure.code, "the account needs reconnecting; its posts wait");
+                self.emit(SchedulerEvent::NeedsReconnect {
+                    target,
+                    message: failure.message,
+                });
+            }
             (PublishOutcome::Failed(failure), _) => {
                 tracing::info!(target = target_id, code = %failure.code, "transient failure; will retry");
             }
@@ -327,6 +337,8 @@ pub enum TargetSettled {
     Published,
     /// Back to `scheduled`: handed over, waiting to be verified, or waiting for a retry.
     Waiting,
+    /// Back to `scheduled`, held until its account is reconnected.
+    WaitingForReconnect,
     Failed,
 }
 
@@ -623,6 +635,32 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                     (TargetSettled::Waiting, "retry", Some(code), Some(message))
+                } else if failure.retry == Retry::Reconnect {
+                    // The platform refused the account's token: nothing is lost. The target
+                    // waits, scheduled, until the account is reconnected (the scheduler skips
+                    // accounts that are not connected); the account says why.
+                    sqlx::query!(
+                        "UPDATE targets SET status = 'scheduled', next_attempt_at = NULL,
+                                error_code = ?, error_message = ?,
+                                lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+                        code, message, now_s, target_id
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query!(
+                        "UPDATE accounts SET status = 'needs_reconnect', reconnect_reason = ?
+                         WHERE id = (SELECT account_id FROM targets WHERE id = ?)",
+                        message,
+                        target_id
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                    (
+                        TargetSettled::WaitingForReconnect,
+                        "failed",
+                        Some(code),
+                        Some(message),
+                    )
                 } else {
                     sqlx::query!(
                         "UPDATE targets SET status = 'failed', attempts = attempts + 1, next_attempt_at = NULL,
@@ -632,15 +670,6 @@ impl Store {
                     )
                     .execute(&mut *tx)
                     .await?;
-                    if failure.retry == Retry::Reconnect {
-                        sqlx::query!(
-                            "UPDATE accounts SET status = 'needs_reconnect'
-                             WHERE id = (SELECT account_id FROM targets WHERE id = ?)",
-                            target_id
-                        )
-                        .execute(&mut *tx)
-                        .await?;
-                    }
                     (TargetSettled::Failed, "failed", Some(code), Some(message))
                 }
             }

@@ -84,6 +84,9 @@ pub enum SecretKey {
     AccessToken(AccountId),
     /// An account's refresh token (TikTok rotates these).
     RefreshToken(AccountId),
+    /// The long-lived user token a Facebook Page account was connected with (used only to
+    /// revoke Herald's access when the user's last Page is disconnected).
+    LoginToken(AccountId),
     /// The client secret of the user's own developer app on a platform.
     AppSecret(Platform),
     /// The secret access key of the media relay bucket.
@@ -91,11 +94,21 @@ pub enum SecretKey {
 }
 
 impl SecretKey {
+    /// Every keyring entry an account can have.
+    pub fn of_account(id: AccountId) -> [SecretKey; 3] {
+        [
+            SecretKey::AccessToken(id),
+            SecretKey::RefreshToken(id),
+            SecretKey::LoginToken(id),
+        ]
+    }
+
     /// The keyring "user" of the entry, e.g. `account:7:access_token`.
     pub fn entry_name(&self) -> String {
         match self {
             SecretKey::AccessToken(id) => format!("account:{id}:access_token"),
             SecretKey::RefreshToken(id) => format!("account:{id}:refresh_token"),
+            SecretKey::LoginToken(id) => format!("account:{id}:login_token"),
             SecretKey::AppSecret(platform) => format!("app:{platform}:client_secret"),
             SecretKey::RelaySecretKey => "relay:secret_access_key".to_owned(),
         }

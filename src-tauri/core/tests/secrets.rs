@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use herald_core::apps::DeveloperAppInput;
 use herald_core::domain::Platform;
 use herald_core::vault::{MemoryVault, Secret, SecretKey, Vault};
 
@@ -43,7 +44,16 @@ async fn app_secrets_and_tokens_stay_out_of_the_database_and_logs() {
     let secret = Secret::new(PLANTED);
 
     store
-        .set_developer_app(Platform::TikTok, "client-key-1", &secret, &vault, now())
+        .set_developer_app(
+            &DeveloperAppInput {
+                platform: Platform::TikTok,
+                client_id: "client-key-1",
+                redirect_uri: None,
+                secret: Some(&secret),
+            },
+            &vault,
+            now(),
+        )
         .await
         .unwrap();
     let studio = account(&store, Platform::Facebook, "studio").await;
@@ -87,7 +97,16 @@ async fn empty_secrets_and_ids_are_refused_before_anything_is_stored() {
     let (store, _dir) = store().await;
     let vault = MemoryVault::new();
     let err = store
-        .set_developer_app(Platform::Facebook, "123", &Secret::new(""), &vault, now())
+        .set_developer_app(
+            &DeveloperAppInput {
+                platform: Platform::Facebook,
+                client_id: "123",
+                redirect_uri: Some("https://me.github.io/herald/oauth/facebook/"),
+                secret: Some(&Secret::new("")),
+            },
+            &vault,
+            now(),
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("secret is empty"), "{err}");

@@ -1,6 +1,7 @@
 //! Disconnecting an account (issue 6's cleanup, DESIGN.md §5): posts a platform holds for later
 //! are cancelled there while Herald still has the token, the token is revoked at the platform
-//! where an API exists (TikTok), every keyring entry of the account is deleted, and its pending
+//! where an API exists (TikTok's `/v2/oauth/revoke/`; Facebook's `DELETE /me/permissions`
+//! once the user's last Page goes — it ends access to all of them), every keyring entry of the account is deleted, and its pending
 //! targets are stopped — or its posts deleted, as the user chooses.
 
 use std::sync::Arc;
@@ -69,16 +70,20 @@ pub async fn disconnect_account(
             )
             .await,
         ),
-        Platform::Facebook | Platform::Instagram => {
-            report.notes.push(format!(
-                "To remove Herald's access at {} too, remove the app in its settings (Business integrations / Apps and websites).",
-                account.platform.display_name()
-            ));
+        Platform::Facebook => {
+            revoke_facebook(store, &vault, endpoints, account_id, &mut report).await?
+        }
+        Platform::Instagram => {
+            report.notes.push(
+                "Instagram has no way for Herald to withdraw its own access: to remove it there too, open Instagram → Settings → Website permissions → Apps and websites and remove the app.".to_owned(),
+            );
             None
         }
     };
-    if report.revoked == Some(false) {
-        report.notes.push("TikTok could not be reached to revoke Herald's access; remove Herald in TikTok's Manage app permissions.".to_owned());
+    match (account.platform, report.revoked) {
+        (Platform::TikTok, Some(false)) => report.notes.push("TikTok could not be reached to revoke Herald's access; remove Herald in TikTok's Manage app permissions.".to_owned()),
+        (Platform::Facebook, Some(false)) => report.notes.push("Facebook could not be reached to revoke Herald's access; remove the app in Facebook → Settings → Business integrations.".to_owned()),
+        _ => {}
     }
     report.stopped_targets = store.cancel_account_targets(account_id, now).await?;
     if delete_posts {
@@ -89,6 +94,50 @@ pub async fn disconnect_account(
         .disconnect_account(account_id, vault_for_delete.as_ref())
         .await?;
     Ok(report)
+}
+
+/// Revokes Herald's Facebook access with the user token the Page was connected with, unless
+/// other Pages of the same Facebook user are still connected (revoking would end theirs too).
+async fn revoke_facebook(
+    store: &Store,
+    vault: &Arc<dyn Vault>,
+    endpoints: &Endpoints,
+    account_id: AccountId,
+    report: &mut DisconnectReport,
+) -> CoreResult<Option<bool>> {
+    let Some((_user, siblings)) = store.login_user_and_siblings(account_id).await? else {
+        report.notes.push("This Page was connected with a token file, so Herald cannot withdraw Facebook's access itself: remove the app in Facebook → Settings → Business integrations.".to_owned());
+        return Ok(None);
+    };
+    if !siblings.is_empty() {
+        let names: Vec<&str> = siblings.iter().map(|a| a.name.as_str()).collect();
+        report.notes.push(format!(
+            "Facebook access stays granted because these Pages of the same Facebook user are still connected: {}. Disconnecting the last of them revokes it.",
+            names.join(", ")
+        ));
+        return Ok(None);
+    }
+    let vault = vault.clone();
+    let token = tokio::task::spawn_blocking(move || vault.load(&SecretKey::LoginToken(account_id)))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .flatten();
+    let Some(token) = token else {
+        return Ok(Some(false));
+    };
+    let graph = crate::http::GraphHost::new(crate::http::http_client(), &endpoints.facebook_graph);
+    let revoked = graph
+        .send(graph.request(reqwest::Method::DELETE, "me/permissions", &token))
+        .await;
+    Ok(Some(match revoked {
+        Ok(_) => true,
+        // Already revoked or expired: nothing is left to withdraw.
+        Err(crate::graph::GraphFailure::Api { error, .. }) if matches!(error.code, 190 | 102) => {
+            true
+        }
+        Err(_) => false,
+    }))
 }
 
 /// Revokes the account's TikTok token with the user's app (or the sandbox's, for sandbox

@@ -39,14 +39,33 @@ pub const TIKTOK_API: EndpointVar = EndpointVar {
     default: "https://open.tiktokapis.com",
 };
 
+/// Instagram's sign-in page (`/oauth/authorize`).
+pub const INSTAGRAM_AUTHORIZE: EndpointVar = EndpointVar {
+    env: "HERALD_INSTAGRAM_AUTHORIZE_URL",
+    default: "https://www.instagram.com",
+};
+/// Facebook's Login dialog (`/{version}/dialog/oauth`).
+pub const FACEBOOK_DIALOG: EndpointVar = EndpointVar {
+    env: "HERALD_FACEBOOK_DIALOG_URL",
+    default: "https://www.facebook.com",
+};
+/// TikTok's sign-in page (`/v2/auth/authorize/`).
+pub const TIKTOK_AUTHORIZE: EndpointVar = EndpointVar {
+    env: "HERALD_TIKTOK_AUTHORIZE_URL",
+    default: "https://www.tiktok.com",
+};
+
 /// Every configurable base URL.
-pub const ALL: [EndpointVar; 6] = [
+pub const ALL: [EndpointVar; 9] = [
     INSTAGRAM_GRAPH,
     INSTAGRAM_API,
     FACEBOOK_GRAPH,
     FACEBOOK_VIDEO,
     RUPLOAD,
     TIKTOK_API,
+    INSTAGRAM_AUTHORIZE,
+    FACEBOOK_DIALOG,
+    TIKTOK_AUTHORIZE,
 ];
 
 /// The base URLs in effect, without trailing slashes.
@@ -58,6 +77,9 @@ pub struct Endpoints {
     pub facebook_video: String,
     pub rupload: String,
     pub tiktok_api: String,
+    pub instagram_authorize: String,
+    pub facebook_dialog: String,
+    pub tiktok_authorize: String,
 }
 
 impl Endpoints {
@@ -77,6 +99,9 @@ impl Endpoints {
             facebook_video: format!("{base}/facebook-video"),
             rupload: format!("{base}/rupload"),
             tiktok_api: format!("{base}/tiktok"),
+            instagram_authorize: format!("{base}/instagram-www"),
+            facebook_dialog: format!("{base}/facebook-www"),
+            tiktok_authorize: format!("{base}/tiktok-www"),
         }
     }
 
@@ -95,6 +120,9 @@ impl Endpoints {
             facebook_video: get(FACEBOOK_VIDEO),
             rupload: get(RUPLOAD),
             tiktok_api: get(TIKTOK_API),
+            instagram_authorize: get(INSTAGRAM_AUTHORIZE),
+            facebook_dialog: get(FACEBOOK_DIALOG),
+            tiktok_authorize: get(TIKTOK_AUTHORIZE),
         }
     }
 }

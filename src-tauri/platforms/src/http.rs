@@ -31,6 +31,11 @@ impl GraphHost {
         }
     }
 
+    /// The host's base URL.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// A request to `/{version}/{path}`.
     pub fn request(&self, method: Method, path: &str, token: &Secret) -> RequestBuilder {
         let url = format!(

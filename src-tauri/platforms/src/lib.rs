@@ -2,6 +2,7 @@
 //! (every base URL can be pointed at the sandbox), the token files users import, each
 //! platform's client, the media relay, and the publisher the scheduler uses.
 
+pub mod connect;
 pub mod demo;
 pub mod disconnect;
 pub mod endpoints;

@@ -229,6 +229,83 @@ impl PlatformPublisher {
         })
     }
 
+    /// Refreshes every connected Instagram account's long-lived token that is at least a day
+    /// old, so none reaches its 60 days: the new token goes to the keyring before its age is
+    /// recorded. A token Instagram refuses (190) marks the account *needs reconnect*; any
+    /// other failure is tried again next time. Returns the accounts that now need
+    /// reconnecting, with the reason.
+    pub async fn refresh_instagram_tokens(&self, now: Timestamp) -> Vec<(AccountId, String)> {
+        let Some(store) = &self.store else {
+            return Vec::new();
+        };
+        let due = match store
+            .instagram_tokens_to_refresh(now, crate::connect::INSTAGRAM_REFRESH_AFTER)
+            .await
+        {
+            Ok(due) => due,
+            Err(err) => {
+                tracing::warn!(%err, "cannot list Instagram tokens to refresh");
+                return Vec::new();
+            }
+        };
+        let mut lost = Vec::new();
+        for (account, simulated) in due {
+            let client = if simulated {
+                match self.sandbox_clients() {
+                    Ok(clients) => clients.instagram,
+                    Err(_) => continue,
+                }
+            } else {
+                self.instagram.clone()
+            };
+            let Ok(token) = self.token(account).await else {
+                continue;
+            };
+            match client.refresh_token(&token, now).await {
+                Ok(fresh) => {
+                    let vault = self.vault.clone();
+                    let key = SecretKey::AccessToken(account);
+                    let stored =
+                        tokio::task::spawn_blocking(move || vault.store(&key, &fresh.token)).await;
+                    if !matches!(stored, Ok(Ok(()))) {
+                        tracing::warn!(
+                            account,
+                            "cannot store the refreshed Instagram token; trying again later"
+                        );
+                        continue;
+                    }
+                    if let Err(err) = store
+                        .record_token_issued(account, now, fresh.expires_at)
+                        .await
+                    {
+                        tracing::warn!(account, %err, "cannot record the refreshed token's age");
+                    }
+                    tracing::info!(account, "refreshed the Instagram token");
+                }
+                Err(failure)
+                    if failure.to_publish_failure("Instagram").retry == Retry::Reconnect =>
+                {
+                    let reason = failure.to_publish_failure("Instagram").message;
+                    tracing::warn!(
+                        account,
+                        "Instagram refused the token; the account needs reconnecting"
+                    );
+                    if store.mark_needs_reconnect(account, &reason).await.is_ok() {
+                        lost.push((account, reason));
+                    }
+                }
+                Err(failure) => {
+                    tracing::info!(
+                        account,
+                        ?failure,
+                        "the Instagram token was not refreshed; trying again later"
+                    );
+                }
+            }
+        }
+        lost
+    }
+
     /// Sweeps the relay for objects a crash left behind, at most once an hour, in the background.
     fn sweep_now_and_then(&self, relay: &Relay) {
         let mut last = self

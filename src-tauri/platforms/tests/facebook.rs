@@ -139,7 +139,7 @@ async fn server_errors_and_rate_limits_are_retried_until_published() {
 }
 
 #[tokio::test]
-async fn a_refused_token_fails_the_target_and_asks_for_a_reconnect() {
+async fn a_refused_token_holds_the_target_until_the_account_is_reconnected() {
     let world = World::new().await;
     let page = &world.pages[0];
     world
@@ -159,10 +159,19 @@ async fn a_refused_token_fails_the_target_and_asks_for_a_reconnect() {
         .iter()
         .find(|t| t.account_id == page.id)
         .unwrap();
-    assert_eq!(broken.status, TargetStatus::Failed);
+    assert_eq!(
+        broken.status,
+        TargetStatus::Scheduled,
+        "nothing is lost: it waits for the reconnect"
+    );
     let error = broken.error.as_ref().unwrap();
     assert!(error.code.starts_with("190"), "{error:?}");
     assert!(error.message.contains("Reconnect"), "{error:?}");
+    assert!(broken
+        .warning
+        .as_ref()
+        .unwrap()
+        .contains("Waiting for you to reconnect"));
     let other = post
         .targets
         .iter()
@@ -173,10 +182,51 @@ async fn a_refused_token_fails_the_target_and_asks_for_a_reconnect() {
         TargetStatus::Published,
         "one target's failure never fails the others"
     );
-    assert_eq!(
-        world.store.account(page.id).await.unwrap().status,
-        AccountStatus::NeedsReconnect
-    );
+    let account = world.store.account(page.id).await.unwrap();
+    assert_eq!(account.status, AccountStatus::NeedsReconnect);
+    assert!(account.reconnect_reason.unwrap().contains("Reconnect"));
+
+    // Reconnecting (a fresh token for the same Page) lets the held target go out.
+    let seeded = world
+        .sandbox
+        .tokens()
+        .facebook_pages
+        .iter()
+        .find(|p| p.name == page.name)
+        .unwrap()
+        .token
+        .clone();
+    world
+        .vault
+        .store(&SecretKey::AccessToken(page.id), &Secret::new(seeded))
+        .unwrap();
+    world
+        .store
+        .upsert_account(
+            &herald_core::accounts::NewAccount {
+                platform: Platform::Facebook,
+                platform_account_id: world
+                    .sandbox
+                    .tokens()
+                    .facebook_pages
+                    .iter()
+                    .find(|p| p.name == page.name)
+                    .unwrap()
+                    .id
+                    .clone(),
+                name: page.name.clone(),
+                simulated: false,
+            },
+            Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    world.scheduler().run_until_idle().await.unwrap();
+    let post = world.store.post(post.id).await.unwrap();
+    assert!(post
+        .targets
+        .iter()
+        .all(|t| t.status == TargetStatus::Published));
 }
 
 #[tokio::test]

@@ -53,9 +53,12 @@ impl Tt {
         // The user's own TikTok app (the sandbox's), for refreshing tokens.
         store
             .set_developer_app(
-                Platform::TikTok,
-                &tokens.tiktok_client_key,
-                &Secret::new(tokens.tiktok_client_secret.clone()),
+                &herald_core::apps::DeveloperAppInput {
+                    platform: Platform::TikTok,
+                    client_id: &tokens.tiktok_client_key,
+                    redirect_uri: None,
+                    secret: Some(&Secret::new(tokens.tiktok_client_secret.clone())),
+                },
                 vault.as_ref(),
                 Timestamp::now(),
             )

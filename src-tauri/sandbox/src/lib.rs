@@ -1,7 +1,7 @@
 //! Herald's platform sandbox: a local HTTP server that behaves like the real platform APIs
-//! (Facebook Pages, Instagram API with Instagram Login publishing, and TikTok's Login Kit
-//! and Content Posting API; Instagram's OAuth host answers with a "not simulated"
-//! envelope), so that tests, benchmarks and a newcomer's first run never need the internet.
+//! (Facebook Pages, Instagram API with Instagram Login, TikTok's Login Kit and Content
+//! Posting API, and the three sign-in pages), so that tests, benchmarks and a newcomer's
+//! first run never need the internet.
 //!
 //! One server, one port, a path prefix per real host:
 //!
@@ -14,6 +14,9 @@
 //! | `/instagram-api`    | api.instagram.com                | `HERALD_INSTAGRAM_API_URL`    |
 //! | `/tiktok`           | open.tiktokapis.com              | `HERALD_TIKTOK_API_URL`       |
 //! | `/tiktok-upload`    | open-upload.tiktokapis.com       | (the init's `upload_url`)     |
+//! | `/instagram-www`    | www.instagram.com (sign-in page) | `HERALD_INSTAGRAM_AUTHORIZE_URL` |
+//! | `/tiktok-www`       | www.tiktok.com (sign-in page)    | `HERALD_TIKTOK_AUTHORIZE_URL` |
+//! | `/facebook-www`     | www.facebook.com (Login dialog)  | `HERALD_FACEBOOK_DIALOG_URL` |
 //!
 //! `/instagram-graph` serves Instagram API with Instagram Login (profile, containers,
 //! publishing, quota, media, comments); `/rupload` serves both Facebook's `video-upload`
@@ -29,6 +32,15 @@
 //! [`RunningSandbox::tiktok_publishes`] what TikTok received. TikTok drafts delivered to
 //! a creator's inbox are not live posts: they show in `tiktok_publishes` with the status
 //! `SEND_TO_USER_INBOX` until [`RunningSandbox::tiktok_post_from_inbox`] posts them.
+//!
+//! Sign-in: `GET /instagram-www/oauth/authorize`, `GET /tiktok-www/v2/auth/authorize/`
+//! and `GET /facebook-www/{version}/dialog/oauth` are the consent pages, approved at once
+//! (`sandbox_decision=deny` denies, `sandbox_user=…` picks the account) with a 302 to the
+//! `redirect_uri`. The codes are exchanged at `POST /instagram-api/oauth/access_token`
+//! (then `GET /instagram-graph/access_token` for a long-lived token and
+//! `GET /instagram-graph/refresh_access_token` to refresh it), `POST /tiktok/v2/oauth/token/`
+//! and `GET /facebook/{version}/oauth/access_token`. Code lifetimes on the sandbox clock:
+//! Instagram 1 h, Facebook 1 h, TikTok 10 minutes; every code works once.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -52,6 +64,7 @@ mod s3;
 mod seed;
 mod server;
 mod shared;
+mod signin;
 mod tiktok;
 
 use std::net::SocketAddr;
@@ -242,6 +255,9 @@ pub fn env_for(base_url: &str) -> Vec<(String, String)> {
         ("HERALD_INSTAGRAM_GRAPH_URL", "instagram-graph"),
         ("HERALD_INSTAGRAM_API_URL", "instagram-api"),
         ("HERALD_TIKTOK_API_URL", "tiktok"),
+        ("HERALD_INSTAGRAM_AUTHORIZE_URL", "instagram-www"),
+        ("HERALD_FACEBOOK_DIALOG_URL", "facebook-www"),
+        ("HERALD_TIKTOK_AUTHORIZE_URL", "tiktok-www"),
     ]
     .into_iter()
     .map(|(name, prefix)| (name.to_string(), format!("{base_url}/{prefix}")))

@@ -8,10 +8,10 @@ use herald_sandbox::{start, SandboxConfig, Seed};
 const USAGE: &str = "usage: herald-sandbox [--port N]
 
 Serves a local simulation of the Facebook Pages Graph API, of Instagram publishing
-(Instagram API with Instagram Login; Instagram OAuth answers \"not simulated yet\") and
-of TikTok (Login Kit OAuth, user info, Content Posting API with chunked uploads) on
-127.0.0.1, prints the HERALD_* variables that point Herald at it and the seeded
-accounts, and runs until Ctrl+C or SIGTERM.
+(Instagram API with Instagram Login), of TikTok (Login Kit OAuth, user info, Content
+Posting API with chunked uploads) and of the three sign-in pages (/instagram-www,
+/tiktok-www, /facebook-www) on 127.0.0.1, prints the HERALD_* variables that point
+Herald at it and the seeded accounts, and runs until Ctrl+C or SIGTERM.
 
 Control API: <base>/_sandbox/ (journal, live, accounts, faults, clock, reset,
 instagram/containers, tiktok/uploads, tiktok/publishes, tiktok/code, …).";
@@ -189,6 +189,11 @@ async fn main() -> ExitCode {
             p.id, p.name, p.token
         );
     }
+    // The secret is not printed: it is in `GET /_sandbox/accounts`.
+    println!(
+        "# Instagram app: id {} (secret: GET /_sandbox/accounts)",
+        tokens.instagram_app_id
+    );
     for a in &tokens.instagram_accounts {
         println!(
             "# Instagram account {} @{} ({}): token {}{}",

@@ -10,7 +10,8 @@ pub struct JournalEntry {
     pub seq: u64,
     pub method: String,
     /// The path prefix naming the real host: `facebook`, `facebook-video`, `rupload`,
-    /// `instagram-graph`, `instagram-api`, `tiktok`, `tiktok-upload`, or `unknown`.
+    /// `instagram-graph`, `instagram-api`, `tiktok`, `tiktok-upload`, the sign-in pages'
+    /// `instagram-www`, `tiktok-www`, `facebook-www`, or `unknown`.
     pub host: String,
     /// The path after the host prefix, as received (version prefix included).
     pub path: String,

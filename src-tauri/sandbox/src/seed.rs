@@ -31,6 +31,11 @@ pub struct Seed {
     /// When set, two publishing calls on one Page closer than this are refused with
     /// code 368 subcode 1390008 ("posting too fast").
     pub min_post_interval: Option<Duration>,
+    /// The Instagram App ID of Instagram API with Instagram Login (the `client_id` of the
+    /// authorize page and the code exchange; not the Facebook App ID).
+    pub instagram_app_id: String,
+    /// The Instagram App Secret (code exchange, `ig_exchange_token`).
+    pub instagram_app_secret: String,
     /// Instagram professional accounts (Instagram API with Instagram Login).
     pub instagram_accounts: Vec<InstagramAccountSeed>,
     /// Posts an Instagram account may publish through the API per rolling 24 h (sandbox
@@ -279,6 +284,8 @@ impl Default for Seed {
             max_photo_bytes: 4 * 1024 * 1024,
             video_processing: VideoProcessing::RealTime(Duration::from_secs(1)),
             min_post_interval: None,
+            instagram_app_id: "990000000000001".into(),
+            instagram_app_secret: "sandbox-instagram-secret".into(),
             instagram_accounts: default_instagram_accounts(),
             instagram_quota_total: 50,
             instagram_containers_per_day: 400,
@@ -429,6 +436,10 @@ pub struct SeededTokens {
     pub facebook_app_secret: String,
     pub facebook_users: Vec<SeededUser>,
     pub facebook_pages: Vec<SeededPage>,
+    /// The Instagram App ID (Instagram Login's `client_id`).
+    pub instagram_app_id: String,
+    /// The Instagram App Secret.
+    pub instagram_app_secret: String,
     pub instagram_accounts: Vec<SeededInstagramAccount>,
     /// The TikTok app's `client_key`.
     pub tiktok_client_key: String,
@@ -514,6 +525,8 @@ impl SeededTokens {
             facebook_app_secret: seed.facebook_app_secret.clone(),
             facebook_users: users,
             facebook_pages: pages,
+            instagram_app_id: seed.instagram_app_id.clone(),
+            instagram_app_secret: seed.instagram_app_secret.clone(),
             instagram_accounts: seed
                 .instagram_accounts
                 .iter()

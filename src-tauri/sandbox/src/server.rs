@@ -24,6 +24,7 @@ use crate::record::JournalEntry;
 use crate::request::{read_params, read_raw, BodyError, Params};
 use crate::seed::SeededTokens;
 use crate::shared::{lock, Shared};
+use crate::signin;
 use crate::tiktok;
 
 /// Host prefixes, one per real host.
@@ -35,6 +36,9 @@ pub(crate) const HOSTS: &[&str] = &[
     "instagram-api",
     "tiktok",
     "tiktok-upload",
+    "instagram-www",
+    "tiktok-www",
+    "facebook-www",
 ];
 
 /// Closes the connection a request arrived on (for `drop` faults).
@@ -141,6 +145,9 @@ fn default_fault_body(host: &str, status: u16) -> Value {
         "tiktok" | "tiktok-upload" => tiktok::internal_error_body(),
         "instagram-api" => json!({"error_type": "OAuthException", "code": status,
             "error_message": "An unexpected error has occurred. Please retry your request later."}),
+        "instagram-www" | "tiktok-www" | "facebook-www" => json!({"error": {
+            "message": "Sorry, something went wrong. Please try again later.",
+            "type": "SandboxException", "code": status}}),
         _ => GraphError::new(
             2,
             "An unexpected error has occurred. Please retry your request later.",
@@ -254,11 +261,24 @@ async fn dispatch(
     match host {
         "facebook" | "facebook-video" | "rupload" | "instagram-graph" => {}
         "instagram-api" => {
+            if method == Method::POST && path.trim_end_matches('/') == "/oauth/access_token" {
+                return match read_params(&headers, query, body).await {
+                    Ok((params, _)) => instagram::exchange_code(shared, &params),
+                    Err(e) => Reply::json(
+                        StatusCode::BAD_REQUEST,
+                        &json!({"error_type": "OAuthException", "code": 400,
+                            "error_message": e.message()}),
+                    ),
+                };
+            }
             return Reply::json(
                 StatusCode::NOT_FOUND,
                 &json!({"error_type": "OAuthException", "code": 404,
-                    "error_message": "the sandbox does not simulate Instagram yet"}),
-            )
+                    "error_message": "the sandbox simulates only POST /oauth/access_token on api.instagram.com"}),
+            );
+        }
+        "instagram-www" | "tiktok-www" | "facebook-www" => {
+            return signin::handle(shared, host, path, query, &method)
         }
         "tiktok" => return tiktok::handle_api(shared, path, query, method, headers, body).await,
         "tiktok-upload" => {
@@ -335,6 +355,17 @@ fn body_error(host: &str, e: BodyError) -> Reply {
 
 // ---- control API ---------------------------------------------------------------------------
 
+/// The OAuth endpoints of the API hosts, listed next to the sign-in pages.
+const SIGN_IN_API: &[&str] = &[
+    "POST /instagram-api/oauth/access_token",
+    "GET /instagram-graph/access_token?grant_type=ig_exchange_token",
+    "GET /instagram-graph/refresh_access_token?grant_type=ig_refresh_token",
+    "GET /facebook/{version}/oauth/access_token",
+    "DELETE /facebook/{version}/me/permissions",
+    "POST /tiktok/v2/oauth/token/",
+    "POST /tiktok/v2/oauth/revoke/",
+];
+
 #[derive(Deserialize)]
 struct ClockBody {
     #[serde(default)]
@@ -372,6 +403,7 @@ async fn control(shared: &Shared, method: &Method, path: &str, query: &str, body
                 "GET /_sandbox/tiktok/uploads", "GET /_sandbox/tiktok/publishes",
                 "POST /_sandbox/tiktok/code", "POST /_sandbox/tiktok/inbox/post",
                 "POST /_sandbox/tiktok/fail_reason", "POST /_sandbox/tiktok/deauthorize"],
+            "sign_in": signin::ROUTES.iter().chain(SIGN_IN_API).collect::<Vec<_>>(),
         })),
         ("GET", "/journal") => {
             let since = Params::from_query(query)

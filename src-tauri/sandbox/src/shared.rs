@@ -130,3 +130,29 @@ impl SandboxClock {
         self.shared.advance(by);
     }
 }
+
+static RANDOM_SEQ: AtomicU64 = AtomicU64::new(0x2545_F491_4F6C_DD1D);
+
+/// `n` random-looking characters from `alphabet` (tokens, codes, log ids).
+pub(crate) fn random_chars(n: usize, alphabet: &[u8]) -> String {
+    let nanos = Timestamp::now().as_nanosecond() as u64;
+    let mut x = RANDOM_SEQ.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed) ^ nanos;
+    let mut out = String::with_capacity(n);
+    for _ in 0..n {
+        // xorshift64*
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        let v = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
+        let i = ((v >> 32) as usize) % alphabet.len().max(1);
+        out.push(alphabet.get(i).copied().unwrap_or(b'0') as char);
+    }
+    out
+}
+
+/// Letters and digits.
+pub(crate) const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/// Letters, digits, `-` and `_`: the alphabet of Meta's codes and tokens.
+pub(crate) const URL_SAFE: &[u8] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -15,6 +15,7 @@ pub async fn deliver(mut events: UnboundedReceiver<SchedulerEvent>) {
             SchedulerEvent::Published { target, .. } | SchedulerEvent::Failed { target, .. } => {
                 Some(target.post_id)
             }
+            SchedulerEvent::NeedsReconnect { .. } => None,
             SchedulerEvent::Missed { .. } => None,
         };
         show(&summary, &body, post).await;
@@ -41,6 +42,12 @@ fn describe(event: &SchedulerEvent) -> (String, String) {
         } => (
             format!("Could not publish to {}", target.platform.display_name()),
             format!("{message} (code {code}, post {})", target.post_id),
+        ),
+        SchedulerEvent::NeedsReconnect { target, message } => (
+            format!("Reconnect your {} account", target.platform.display_name()),
+            format!(
+                "{message} Its scheduled posts wait until you reconnect it in Herald (Settings → Accounts)."
+            ),
         ),
         SchedulerEvent::Missed { count } => (
             format!("{count} post(s) missed their time"),

@@ -96,6 +96,15 @@ impl Instagram {
         })
     }
 
+    /// Refreshes a long-lived token (allowed once it is 24 hours old; no app secret needed).
+    pub async fn refresh_token(
+        &self,
+        token: &Secret,
+        now: jiff::Timestamp,
+    ) -> Result<crate::connect::TokenRefresh, GraphFailure> {
+        crate::connect::refresh_instagram_token(self.graph.base(), token, now).await
+    }
+
     /// The account's publishing quota.
     pub async fn quota(&self, user: &str, token: &Secret) -> Result<Quota, GraphFailure> {
         let request = self

@@ -453,56 +453,84 @@ pub(super) fn oauth_access_token(
     ))
 }
 
-/// `GET /_sandbox/facebook/dialog/oauth`: the Login dialog, approved at once by the first
-/// seeded user whose token is valid; redirects to `redirect_uri?code=…&state=…#_`.
+/// How long a Login dialog code can be exchanged (sandbox clock).
+pub(crate) const CODE_LIFETIME: SignedDuration = SignedDuration::from_hours(1);
+
+/// The Login dialog: `GET /facebook-www/{version}/dialog/oauth` (www.facebook.com) and
+/// `GET /_sandbox/facebook/dialog/oauth`, `?client_id&redirect_uri&state` (+
+/// `sandbox_decision=deny`, `sandbox_user=<user id>`). Approved at once by that user (by
+/// default the first seeded user whose token is valid): 302 to
+/// `redirect_uri?code=…&state=…#_`, the code single-use and valid [`CODE_LIFETIME`];
+/// denied: 302 to `redirect_uri?error=access_denied&error_code=200&error_description=
+/// Permissions+error&error_reason=user_denied&state=…#_`.
 pub(crate) fn oauth_dialog(shared: &Shared, query: &str) -> Reply {
+    use crate::signin::{self, Decision};
     let params = crate::request::Params::from_query(query);
     let now = shared.now();
-    let mut w = lock(&shared.world);
     let Some(redirect) = params.str("redirect_uri") else {
         return Reply::json(
             axum::http::StatusCode::BAD_REQUEST,
             &json!({"error": {"message": "redirect_uri is required", "type": "OAuthException", "code": 191}}),
         );
     };
-    if params.str("client_id").as_deref() != Some(w.app_id.as_str()) {
+    let app_id = shared.seed.facebook_app_id.as_str();
+    if params.str("client_id").as_deref() != Some(app_id) {
         return Reply::json(
             axum::http::StatusCode::BAD_REQUEST,
             &json!({"error": {"message": "Invalid App ID", "type": "OAuthException", "code": 101}}),
         );
     }
-    let user = w
-        .users
-        .values()
-        .find(|u| {
-            w.tokens
-                .get(&u.token)
-                .is_some_and(|t| t.expires_at.is_none_or(|e| e > now))
-        })
-        .map(|u| u.id.clone())
-        .unwrap_or_default();
-    let code = format!("AQ-sandbox-code-{}", w.new_id());
+    let decision = match signin::decision(&params) {
+        Ok(d) => d,
+        Err(page) => return page,
+    };
+    let state = params.str("state").unwrap_or_default();
+    if decision == Decision::Deny {
+        return signin::redirect(
+            &redirect,
+            &[
+                ("error", "access_denied"),
+                ("error_code", "200"),
+                ("error_description", "Permissions error"),
+                ("error_reason", "user_denied"),
+                ("state", &state),
+            ],
+            "#_",
+        );
+    }
+    let mut w = lock(&shared.world);
+    let user = match params.str("sandbox_user") {
+        Some(id) => w.users.get(&id).map(|u| u.id.clone()),
+        None => w
+            .users
+            .values()
+            .find(|u| {
+                w.tokens
+                    .get(&u.token)
+                    .is_some_and(|t| t.expires_at.is_none_or(|e| e > now))
+            })
+            .map(|u| u.id.clone()),
+    };
+    let Some(user) = user else {
+        return signin::error_page(
+            axum::http::StatusCode::BAD_REQUEST,
+            "sandbox_user names no Facebook user of the sandbox.",
+        );
+    };
+    let code = format!(
+        "AQ{}",
+        crate::shared::random_chars(120, crate::shared::URL_SAFE)
+    );
     w.oauth_codes.insert(
         code.clone(),
         (
             user,
             redirect.clone(),
-            now.saturating_add(SignedDuration::from_hours(1))
-                .unwrap_or(now),
+            now.saturating_add(CODE_LIFETIME).unwrap_or(now),
         ),
     );
-    let mut target = redirect;
-    target.push(if target.contains('?') { '&' } else { '?' });
-    let mut q = form_urlencoded::Serializer::new(String::new());
-    q.append_pair("code", &code);
-    if let Some(state) = params.str("state") {
-        q.append_pair("state", &state);
-    }
-    target.push_str(&q.finish());
-    target.push_str("#_");
-    let mut reply = Reply::json(axum::http::StatusCode::FOUND, &json!({}));
-    reply = reply.header("location", &target);
-    reply
+    drop(w);
+    signin::redirect(&redirect, &[("code", &code), ("state", &state)], "#_")
 }
 
 // ---- lists ---------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use serde_json::json;
 
-use super::{comments, containers, media, publish, Usage, World};
+use super::{comments, containers, media, oauth, publish, Usage, World};
 use crate::facebook::GraphReq;
 use crate::graph::{GraphError, GraphResult, Reply};
 use crate::shared::{lock, Shared};
@@ -101,9 +101,8 @@ async fn route(
                 "(#100) Unsupported request: a node or edge is required",
             ))
         }
-        ["access_token"] | ["refresh_access_token"] => {
-            return Err(not_simulated("Instagram token exchange and refresh"))
-        }
+        ["access_token"] => return oauth::exchange_token(shared, req),
+        ["refresh_access_token"] => return oauth::refresh_token(shared, req),
         _ => {}
     }
     let method = req.method.as_str();

@@ -11,6 +11,7 @@ mod comments;
 mod containers;
 mod handlers;
 mod media;
+mod oauth;
 mod probe;
 mod publish;
 mod rupload;
@@ -28,6 +29,7 @@ use crate::record::{InstagramContainer, LivePost};
 use crate::seed::{Seed, VideoProcessing};
 
 pub(crate) use handlers::handle_graph;
+pub(crate) use oauth::{authorize, exchange_code};
 pub(crate) use rupload::handle_rupload;
 
 /// Containers expire this long after their creation.
@@ -71,9 +73,20 @@ impl Account {
     }
 }
 
+/// A short-lived token (from the code exchange, 1 h) or a long-lived one (~60 days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenKind {
+    ShortLived,
+    LongLived,
+}
+
+/// An Instagram User access token: whose, which kind, and when it was issued and expires
+/// (sandbox clock).
 #[derive(Debug, Clone)]
 pub(crate) struct TokenInfo {
     pub user_id: String,
+    pub kind: TokenKind,
+    pub issued_at: Timestamp,
     pub expires_at: Option<Timestamp>,
 }
 
@@ -361,6 +374,8 @@ pub(crate) struct World {
     next_id: u64,
     pub accounts: BTreeMap<String, Account>,
     pub tokens: HashMap<String, TokenInfo>,
+    /// Authorization codes from the authorize page, waiting for their exchange.
+    pub codes: HashMap<String, oauth::Code>,
     /// By id; ids have 17 digits and grow, so this is creation order.
     pub containers: BTreeMap<String, Container>,
     pub media: BTreeMap<String, Media>,
@@ -380,6 +395,7 @@ impl World {
             next_id: 17_880_000_000_000_000,
             accounts: BTreeMap::new(),
             tokens: HashMap::new(),
+            codes: HashMap::new(),
             containers: BTreeMap::new(),
             media: BTreeMap::new(),
             comments: BTreeMap::new(),
@@ -393,10 +409,17 @@ impl World {
                 now.saturating_add(SignedDuration::from_secs(s))
                     .unwrap_or(now)
             });
+            // A seeded token was issued when a long-lived token with its expiry would have
+            // been (a token expiring 60 days from the start was issued at the start).
+            let issued_at = expires_at
+                .and_then(|e| e.checked_sub(oauth::LONG_LIVED).ok())
+                .map_or(now, |t| t.min(now));
             w.tokens.insert(
                 a.token.clone(),
                 TokenInfo {
                     user_id: a.user_id.clone(),
+                    kind: TokenKind::LongLived,
+                    issued_at,
                     expires_at,
                 },
             );

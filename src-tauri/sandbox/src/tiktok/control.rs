@@ -41,7 +41,7 @@ pub(crate) fn issue_code(
     let now = shared.now();
     let mut w = lock(&shared.tiktok);
     let open_id = w.find_creator(creator)?.open_id.clone();
-    oauth::issue_code(&mut w, &open_id, redirect_uri, code_challenge, now)
+    oauth::issue_code(&mut w, &open_id, redirect_uri, code_challenge, None, now)
 }
 
 /// The creator posts a draft from their inbox: it goes live (`PUBLISH_COMPLETE`).

@@ -1,35 +1,13 @@
 //! TikTok's answers: the v2 `{"data":…,"error":{"code","message","log_id"}}` envelope, the
 //! flat OAuth error shape (§1.8) and log ids.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use serde_json::{json, Value};
 
 use crate::graph::Reply;
 
-static SEQ: AtomicU64 = AtomicU64::new(0x2545_F491_4F6C_DD1D);
-
-/// `n` random-looking characters from `alphabet` (tokens, codes, log ids).
-pub(crate) fn random_chars(n: usize, alphabet: &[u8]) -> String {
-    let nanos = Timestamp::now().as_nanosecond() as u64;
-    let mut x = SEQ.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed) ^ nanos;
-    let mut out = String::with_capacity(n);
-    for _ in 0..n {
-        // xorshift64*
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        let v = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
-        let i = ((v >> 32) as usize) % alphabet.len().max(1);
-        out.push(alphabet.get(i).copied().unwrap_or(b'0') as char);
-    }
-    out
-}
-
-/// Letters and digits.
-pub(crate) const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+pub(crate) use crate::shared::{random_chars, ALNUM};
 
 /// A log id like `202210112248442CB9319E1FB30C1073F3`: the UTC time, then 20 hex digits.
 pub(crate) fn log_id() -> String {

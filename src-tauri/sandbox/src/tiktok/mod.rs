@@ -1,7 +1,8 @@
-//! TikTok (open.tiktokapis.com and its upload host): Login Kit v2 OAuth (token, refresh,
-//! revoke), user info, the Content Posting API (creator info, Direct Post and inbox video
-//! init, photo init, chunked `PUT` uploads, status, cancel) and the Display API's
-//! `video/list` / `video/query`, as written down in `shared/platforms/tiktok-api.md`.
+//! TikTok (www.tiktok.com's authorize page, open.tiktokapis.com and its upload host):
+//! Login Kit v2 OAuth (authorize, token, refresh, revoke), user info, the Content Posting
+//! API (creator info, Direct Post and inbox video init, photo init, chunked `PUT` uploads,
+//! status, cancel) and the Display API's `video/list` / `video/query`, as written down in
+//! `shared/platforms/tiktok-api.md`.
 //!
 //! The world holds creators, grants and their tokens, and publishes. A publish's status is
 //! computed from where its bytes are (`PROCESSING_UPLOAD` / `PROCESSING_DOWNLOAD`); once
@@ -10,6 +11,7 @@
 //! goes live exactly once whoever looks first. Video bytes are never kept: an upload keeps
 //! its byte count, a running CRC-32 and the first bytes (to recognise the format).
 
+mod authorize;
 mod control;
 mod creator;
 mod display;
@@ -32,6 +34,7 @@ use jiff::{SignedDuration, Timestamp};
 use crate::record::LivePost;
 use crate::seed::{Seed, TikTokCreatorSeed, VideoProcessing};
 
+pub(crate) use authorize::authorize;
 pub(crate) use control::{
     control, deauthorize, issue_code, post_from_inbox, publishes, set_fail_reason, uploads,
 };
@@ -46,8 +49,9 @@ const RATE_WINDOW: SignedDuration = SignedDuration::from_secs(60);
 const DAY: SignedDuration = SignedDuration::from_hours(24);
 /// An `upload_url` is valid this long after the init (§3.3).
 pub(crate) const UPLOAD_URL_LIFETIME: SignedDuration = SignedDuration::from_hours(1);
-/// How long an authorization code can be exchanged (UNCONFIRMED: "minutes").
-const CODE_LIFETIME: SignedDuration = SignedDuration::from_mins(10);
+/// How long an authorization code can be exchanged (UNCONFIRMED: "minutes"). Past it, or
+/// once used, the token endpoint answers `invalid_grant`.
+pub(crate) const CODE_LIFETIME: SignedDuration = SignedDuration::from_mins(10);
 /// The creators an unaudited app may have posting per 24 h (§5).
 const UNAUDITED_CREATOR_CAP: u32 = 5;
 

@@ -288,15 +288,19 @@ pub(super) fn revoke(shared: &Shared, headers: &HeaderMap, bytes: &[u8]) -> Repl
     }
 }
 
-/// Issue an authorization code for `open_id`, as the authorize page would after consent.
+/// Issue an authorization code for `open_id`, as the authorize page would after consent:
+/// bound to `redirect_uri` and `code_challenge`, carrying `scopes` (the creator's seeded
+/// scopes when `None`), exchangeable once within [`CODE_LIFETIME`] (10 minutes).
 pub(crate) fn issue_code(
     w: &mut World,
     open_id: &str,
     redirect_uri: &str,
     code_challenge: Option<&str>,
+    scopes: Option<Vec<String>>,
     now: Timestamp,
 ) -> Option<String> {
-    let scopes = w.creators.get(open_id)?.scopes.clone();
+    let seeded = &w.creators.get(open_id)?.scopes;
+    let scopes = scopes.unwrap_or_else(|| seeded.clone());
     // codes carry `*` and `!` like real ones (§1.4): clients must encode them
     let code = format!(
         "{}*0!{}",

@@ -240,6 +240,89 @@ async getTiktokCreator(accountId: number) : Promise<Result<TikTokCreator | null,
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The developer apps set up so far (never their secrets).
+ */
+async listDeveloperApps() : Promise<Result<DeveloperApp[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_developer_apps") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Stores a developer app; its secret goes to the keyring.
+ */
+async setDeveloperApp(app: DeveloperAppForm) : Promise<Result<DeveloperApp, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_developer_app", { app }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Forgets a developer app and deletes its secret.
+ */
+async removeDeveloperApp(platform: Platform) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_developer_app", { platform }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Starts connecting accounts of `platform`: opens the platform's sign-in page in the system
+ * browser. Instagram and Facebook come back as a `herald://oauth/…` link; TikTok to a
+ * listener on 127.0.0.1 that this starts (a newer TikTok sign-in replaces an older one).
+ * Either way the outcome arrives as [`SignInFinished`].
+ */
+async startSignIn(platform: Platform) : Promise<Result<SignInStarted, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("start_sign_in", { platform }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Finishes an Instagram or Facebook sign-in from the link the redirect page offers (when the
+ * browser could not hand it to Herald by itself).
+ */
+async completeSignIn(link: string) : Promise<Result<SignInFinished, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("complete_sign_in", { link }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The outcome of a sign-in that finished before the window listened (cold start), if any.
+ */
+async takeSignInResult() : Promise<Result<SignInFinished | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("take_sign_in_result") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Disconnects an account: cancels what the platform holds for later, revokes Herald's
+ * access where the platform allows, deletes its keyring entries, and keeps its posts as
+ * drafts (or deletes them).
+ */
+async disconnectAccount(accountId: number, deletePosts: boolean) : Promise<Result<DisconnectSummary, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("disconnect_account", { accountId, deletePosts }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -248,10 +331,12 @@ async getTiktokCreator(accountId: number) : Promise<Result<TikTokCreator | null,
 
 export const events = __makeEvents__<{
 dataChanged: DataChanged,
-openPost: OpenPost
+openPost: OpenPost,
+signInFinished: SignInFinished
 }>({
 dataChanged: "data-changed",
-openPost: "open-post"
+openPost: "open-post",
+signInFinished: "sign-in-finished"
 })
 
 /** user-defined constants **/
@@ -279,7 +364,15 @@ simulated: boolean;
 /**
  * The publishing quota the platform last reported (Instagram), if any.
  */
-quota?: QuotaView | null }
+quota?: QuotaView | null; 
+/**
+ * Why the account needs reconnecting (when its status says so), as a sentence.
+ */
+reconnect_reason: string | null; 
+/**
+ * When its access token expires (RFC 3339), if it does and is known.
+ */
+token_expires_at: string | null }
 /**
  * An error returned by a command.
  */
@@ -317,6 +410,36 @@ export type AspectFix =
  * Sent to the UI when the database changed (in this process or another): reload what is shown.
  */
 export type DataChanged = null
+/**
+ * A developer app as shown in Settings. The secret is never shown, only whether it is stored.
+ */
+export type DeveloperApp = { platform: Platform; 
+/**
+ * The Instagram app id, Meta app id or TikTok client key.
+ */
+client_id: string; 
+/**
+ * Where the platform sends the browser back: the hosted redirect page for Meta, the
+ * loopback pattern for TikTok.
+ */
+redirect_uri: string }
+/**
+ * A developer app as the user types it in Settings → Platforms.
+ */
+export type DeveloperAppForm = { platform: Platform; client_id: string; 
+/**
+ * Instagram and Facebook: the hosted redirect page.
+ */
+redirect_uri: string | null; 
+/**
+ * Empty or absent keeps the secret already stored. It goes to the keyring and never
+ * comes back to the window.
+ */
+secret: string | null }
+/**
+ * What disconnecting an account did, in sentences.
+ */
+export type DisconnectSummary = { message: string; notes: string[] }
 /**
  * How posting a target's first comment went.
  */
@@ -455,6 +578,26 @@ export type RelaySettings = {
  * The S3 endpoint, e.g. `https://s3.eu-west-1.amazonaws.com` or an R2/B2/MinIO URL.
  */
 endpoint: string; region: string; bucket: string; access_key_id: string }
+/**
+ * How a sign-in ended, for the window (sent as an event and kept until taken).
+ */
+export type SignInFinished = { platform: Platform; ok: boolean; 
+/**
+ * What happened, as a sentence ("Connected Instagram account @acme.").
+ */
+message: string; accounts: AccountView[] }
+/**
+ * A sign-in opened in the browser.
+ */
+export type SignInStarted = { platform: Platform; 
+/**
+ * The platform's sign-in page, to copy when the browser did not open.
+ */
+authorize_url: string; 
+/**
+ * Why the browser could not be opened, if it could not.
+ */
+browser_problem: string | null }
 /**
  * Why a target failed: the platform's code and a sentence saying what to do.
  */
