@@ -249,15 +249,10 @@ impl PlatformPublisher {
             }
         };
         let mut lost = Vec::new();
-        for (account, simulated) in due {
-            let client = if simulated {
-                match self.sandbox_clients() {
-                    Ok(clients) => clients.instagram,
-                    Err(_) => continue,
-                }
-            } else {
-                self.instagram.clone()
-            };
+        // Sandbox accounts' tokens live as long as the sandbox; a refreshed one would not
+        // survive its restart.
+        for (account, _) in due.into_iter().filter(|(_, simulated)| !simulated) {
+            let client = self.instagram.clone();
             let Ok(token) = self.token(account).await else {
                 continue;
             };

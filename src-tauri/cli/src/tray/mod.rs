@@ -6,6 +6,7 @@ mod icon;
 mod notify;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use herald_core::change::{watch_changes, DEFAULT_POLL};
 use herald_core::resident::{running_resident, ResidentLock};
@@ -66,6 +67,7 @@ pub async fn run() -> CoreResult<()> {
         async move { scheduler.run(changes, stopped).await }
     });
     tokio::spawn(notify::deliver(events));
+    tokio::spawn(keep_tokens_fresh(publisher.clone()));
     spawn_signal_handler(commands_tx.clone());
 
     let mut changes = changes;
@@ -111,6 +113,29 @@ pub async fn run() -> CoreResult<()> {
     store.close().await;
     drop(lock);
     Ok(())
+}
+
+/// How often Instagram tokens are checked for a refresh (each is refreshed once a day old).
+const TOKEN_UPKEEP_EVERY: Duration = Duration::from_secs(6 * 60 * 60);
+
+/// Refreshes Instagram's long-lived tokens at start and every few hours, so none reaches its
+/// 60 days while Herald runs at least now and then; a token Instagram refuses is reported.
+async fn keep_tokens_fresh(publisher: herald_platforms::PlatformPublisher) {
+    let mut ticker = tokio::time::interval(TOKEN_UPKEEP_EVERY);
+    loop {
+        ticker.tick().await;
+        for (account, reason) in publisher
+            .refresh_instagram_tokens(jiff::Timestamp::now())
+            .await
+        {
+            tracing::warn!(account, "an Instagram account needs reconnecting");
+            notify::problem(
+                "Reconnect your Instagram account",
+                &format!("{reason} Its scheduled posts wait until you reconnect it in Herald (Settings → Accounts)."),
+            )
+            .await;
+        }
+    }
 }
 
 /// Turns SIGTERM and Ctrl+C into a clean quit.
