@@ -115,7 +115,7 @@ fn connect_pastes_the_redirect_and_disconnect_leaves_nothing_in_the_keyring() {
     let db = std::fs::read(herald.dir.path().join("herald.db")).unwrap();
     let text = String::from_utf8_lossy(&db);
     assert!(!text.contains(&tokens.facebook_app_secret));
-    assert!(!text.contains(&tokens.user_token()));
+    assert!(!text.contains(tokens.user_token()));
 
     let later = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(3)).to_string();
     let post = herald.json(&[
