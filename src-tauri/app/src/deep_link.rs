@@ -84,6 +84,23 @@ mod tests {
         assert_eq!(parsed(&long), Err("too long"));
     }
 
+    /// The desktop entry the .deb installs hands `herald://` links to the window (`%u`) and
+    /// claims the scheme; the entry registered at run time (tested end to end) does the same.
+    #[test]
+    fn the_installed_desktop_entry_takes_herald_links() {
+        let entry = include_str!("../linux/herald.desktop");
+        let has = |line: &str| entry.lines().any(|l| l == line);
+        assert!(has("Exec={{exec}} %u"), "{entry}");
+        assert!(has("MimeType=x-scheme-handler/herald;"), "{entry}");
+        let config: serde_json::Value =
+            serde_json::from_str(include_str!("../../../tauri.conf.json")).unwrap();
+        assert_eq!(
+            config["bundle"]["linux"]["deb"]["desktopTemplate"],
+            "src-tauri/app/linux/herald.desktop"
+        );
+        assert_eq!(config["plugins"]["deep-link"]["desktop"]["schemes"][0], "herald");
+    }
+
     mod properties {
         use super::*;
         use herald_platforms::connect::CallbackResult;
