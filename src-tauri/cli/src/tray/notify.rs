@@ -111,4 +111,20 @@ mod tests {
         assert_eq!(summary, "Could not publish to Instagram");
         assert!(body.contains("Reconnect the account.") && body.contains("190"));
     }
+
+    #[test]
+    fn a_refused_token_asks_for_a_reconnect_and_says_posts_wait() {
+        let target = TargetRef {
+            target_id: 1,
+            post_id: 9,
+            account_id: 2,
+            platform: Platform::TikTok,
+        };
+        let (summary, body) = describe(&SchedulerEvent::NeedsReconnect {
+            target,
+            message: "TikTok no longer accepts Herald's access to this account.".into(),
+        });
+        assert_eq!(summary, "Reconnect your TikTok account");
+        assert!(body.contains("scheduled posts wait"), "{body}");
+    }
 }
