@@ -98,7 +98,10 @@ mod tests {
             config["bundle"]["linux"]["deb"]["desktopTemplate"],
             "src-tauri/app/linux/herald.desktop"
         );
-        assert_eq!(config["plugins"]["deep-link"]["desktop"]["schemes"][0], "herald");
+        assert_eq!(
+            config["plugins"]["deep-link"]["desktop"]["schemes"][0],
+            "herald"
+        );
     }
 
     mod properties {

@@ -15,7 +15,7 @@ use herald_core::apps::DeveloperAppInput;
 use herald_core::domain::{AccountStatus, Platform};
 use herald_core::vault::{MemoryVault, Secret, SecretKey, Vault};
 use herald_core::Store;
-use herald_platforms::connect::{parse_callback, Connector, OAuthCallback};
+use herald_platforms::connect::{parse_callback, CallbackResult, Connector, OAuthCallback};
 use herald_platforms::disconnect::disconnect_account;
 use herald_platforms::{Endpoints, PlatformPublisher};
 use herald_sandbox::{RunningSandbox, SandboxConfig, Seed};
@@ -520,4 +520,76 @@ async fn no_sign_in_without_the_users_own_app() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("Settings → Platforms"), "{err}");
+}
+
+/// Everything a sign-in logs, at every level, for the test's thread.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn sign_ins_log_no_code_state_or_token() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let w = World::new().await;
+
+    let callback = w.sign_in_to_instagram("").await;
+    let account = w
+        .connector
+        .finish(&callback, Timestamp::now())
+        .await
+        .unwrap()
+        .accounts[0]
+        .clone();
+    let _ = w.connector.finish(&callback, Timestamp::now()).await;
+    let (sign_in, waiting) = w.connector.start_tiktok(Timestamp::now()).await.unwrap();
+    let finishing = tokio::spawn(waiting.finish(Duration::from_secs(30)));
+    let page = reqwest::get(&sign_in.authorize_url).await.unwrap();
+    assert_eq!(page.status(), 200);
+    let tiktok = finishing.await.unwrap().unwrap().accounts[0].clone();
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("sign-in finished"), "{logs}");
+    assert!(logs.contains("refused a sign-in callback"), "{logs}");
+    let CallbackResult::Code(code) = &callback.result else {
+        panic!("no code")
+    };
+    let tiktok_state = url::Url::parse(&sign_in.authorize_url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let mut secrets = vec![
+        code.expose().to_owned(),
+        callback.state.clone(),
+        tiktok_state,
+        w.sandbox.tokens().instagram_app_secret.clone(),
+        w.sandbox.tokens().tiktok_client_secret.clone(),
+    ];
+    for key in [
+        SecretKey::AccessToken(account.id),
+        SecretKey::AccessToken(tiktok.id),
+        SecretKey::RefreshToken(tiktok.id),
+    ] {
+        secrets.push(w.keyring(key).unwrap().expose().to_owned());
+    }
+    for secret in secrets {
+        assert!(!logs.contains(&secret), "a secret reached the log");
+    }
 }
