@@ -37,6 +37,7 @@ async function main() {
   const { Watcher } = await import("./lib/sni.mjs");
   const { MARKER, ownedProcesses, isAlive, waitFor, killPids, sleep } = await import("./lib/procs.mjs");
   const { viewableWindows, screenshotRoot, windowContrast } = await import("./lib/x11.mjs");
+  const { sandboxEnv, recordingBrowser, followSignIn, redirectPageLink, registeredHandler, launchHandler, exitWithin } = await import("./lib/signin.mjs");
   const execFileP = promisify(execFile);
 
   const T0 = Date.now();
@@ -220,6 +221,24 @@ async function main() {
   const due = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 2, 10, 0, 0);
   const moved = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 5, 10, 0, 0);
   let post = null; // the document `herald posts create` printed
+  let platforms = null; // the herald-sandbox process standing in for the real platforms
+  let PLATFORMS = null;
+  const BROWSER = recordingBrowser(TMP);
+  /** `herald <args>` with `input` on standard input (secrets are piped, never arguments). */
+  function cliInput(args, input) {
+    return new Promise((res, rej) => {
+      const p = spawn(HERALD, args, { env: ENV, stdio: ["pipe", "pipe", "pipe"] });
+      let out = "", err = "";
+      p.stdout.on("data", (d) => (out += d));
+      p.stderr.on("data", (d) => (err += d));
+      p.on("exit", (code) => (code === 0 ? res(out) : rej(new Error(`herald ${args.join(" ")} failed (${code}): ${err.trim().slice(0, 400)}`))));
+      p.stdin.end(input);
+    });
+  }
+  async function sandboxSeed() {
+    const res = await fetch(`${PLATFORMS}/_sandbox/accounts`);
+    return res.json();
+  }
 
   // ------------------------------------------------------------------ setup
   async function setup() {
@@ -228,6 +247,14 @@ async function main() {
     }
     watcher = await new Watcher({ log: () => {} }).start();
     note(`StatusNotifierWatcher up on the session bus`);
+    // The platforms' sandbox, where every real (non-sandbox) account's calls and sign-ins go,
+    // and a browser that records the sign-in pages Herald opens.
+    const platformsPort = await freePort();
+    PLATFORMS = `http://127.0.0.1:${platformsPort}`;
+    platforms = spawn(join(TARGET, "herald-sandbox"), ["--port", String(platformsPort)], { env: ENV, stdio: "ignore" });
+    await waitFor(() => listening(platformsPort), 10000, "the platforms' sandbox to listen", 100);
+    Object.assign(ENV, sandboxEnv(PLATFORMS), { HERALD_BROWSER: BROWSER.script });
+    note(`platforms' sandbox on ${PLATFORMS}`);
     const port = await freePort();
     const nativePort = await freePort();
     const driverLog = openSync(shot("tauri-driver.log"), "w");
@@ -294,6 +321,7 @@ async function main() {
       await waitFor(() => listening(s3Port), 10000, "the S3 server to listen", 100);
       await (await browser.$("#open-settings")).click();
       await (await browser.$("#settings")).waitForDisplayed({ timeout: 5000, timeoutMsg: "no settings dialog" });
+      await (await browser.$("#tab-relay")).click();
       const values = {
         endpoint: `http://127.0.0.1:${s3Port}`,
         region: "us-east-1",
@@ -326,6 +354,68 @@ async function main() {
     } finally {
       s3.kill("SIGTERM");
     }
+  });
+
+  test("o", "connecting Instagram from Settings: Herald opens the browser, the sign-in comes back as a herald:// link the OS hands to a second instance, and the account appears", async () => {
+    if (!browser) throw new Error("no WebDriver session");
+    await ensureCalendar();
+    const seed = await sandboxSeed();
+    const IG_REDIRECT = "https://herald.example/oauth/instagram/";
+    await cliInput(["apps", "set", "--platform", "instagram", "--client-id", seed.instagram_app_id, "--redirect-uri", IG_REDIRECT], seed.instagram_app_secret);
+    await cliInput(["apps", "set", "--platform", "facebook", "--client-id", seed.facebook_app_id, "--redirect-uri", "https://herald.example/oauth/facebook/"], seed.facebook_app_secret);
+    await (await browser.$("#open-settings")).click();
+    await (await browser.$("#settings")).waitForDisplayed({ timeout: 5000, timeoutMsg: "no settings dialog" });
+    await (await browser.$("#tab-platforms")).click();
+    await (await browser.$("#platform-instagram")).waitForDisplayed({ timeout: 5000, timeoutMsg: "no Instagram section in Settings → Platforms" });
+    await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+    await browser.pause(800);
+    await webShot("o-platforms.png");
+    await (await browser.$("#tab-accounts")).click();
+    const openedBefore = BROWSER.opened().length;
+    await (await browser.$("#connect-instagram")).click();
+    const url = await waitFor(() => BROWSER.opened()[openedBefore], 10000, "Herald to open the browser at Instagram's sign-in page", 100);
+    if (!url.startsWith(`${PLATFORMS}/instagram-www/oauth/authorize?`)) throw new Error(`opened ${url.slice(0, 120)}`);
+    await (await browser.$("#sign-in-pending")).waitForDisplayed({ timeout: 5000, timeoutMsg: "no 'finish signing in' panel" });
+    await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+    await browser.pause(800);
+    await webShot("o-sign-in-pending.png");
+    // The user approves at Instagram, which sends the browser to the redirect page; the page
+    // turns it into a herald:// link.
+    const location = await followSignIn(url);
+    const link = await redirectPageLink(REPO, "instagram", location);
+    const state = new URL(link).searchParams.get("state");
+    const code = new URL(link).searchParams.get("code");
+    // The OS opens herald:// links with the desktop entry Herald registered: it must pass the URL (%u).
+    const handler = registeredHandler(ENV.XDG_DATA_HOME);
+    if (!/\s%u$/.test(handler.exec)) throw new Error(`the desktop entry's Exec does not end in %u: ${handler.exec}`);
+    if (!handler.mime.split(";").includes("x-scheme-handler/herald")) throw new Error(`MimeType is ${handler.mime}`);
+    const { stdout: chosen } = await execFileP("xdg-mime", ["query", "default", "x-scheme-handler/herald"], { env: ENV });
+    note(`herald:// handler: ${chosen.trim()} → Exec=${handler.exec}`);
+    if (chosen.trim() !== "herald-desktop-handler.desktop") throw new Error(`xdg-mime chose ${chosen.trim()} for herald://`);
+    const running = owned("herald-desktop").map((p) => p.pid);
+    const second = launchHandler(handler.exec, link, { env: ENV, stdio: "ignore" });
+    const exit = await exitWithin(second, 5000);
+    if (exit !== 0) throw new Error(`the second instance exited with ${exit} (expected 0: handed to the running window)`);
+    let accounts = [];
+    await waitFor(async () => {
+      accounts = await cliJson("accounts", "list", "--json");
+      return accounts.some((a) => a.platform === "instagram" && !a.simulated);
+    }, 10000, "herald accounts list to show the Instagram account", 250);
+    const account = accounts.find((a) => a.platform === "instagram" && !a.simulated);
+    note(`connected ${account.name} (account ${account.id}) in the running window (pid ${running.join(", ")})`);
+    await (await browser.$(`#accounts-panel [data-account-id="${account.id}"]`)).waitForDisplayed({ timeout: 10000, timeoutMsg: "the account is not listed in Settings → Accounts" });
+    await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+    await browser.pause(800);
+    await webShot("o-account-connected.png");
+    // The same link again is refused (already used) and connects nothing more.
+    const refusedBefore = count(logText(), "refused a sign-in callback");
+    await exitWithin(launchHandler(handler.exec, link, { env: ENV, stdio: "ignore" }), 5000);
+    await waitFor(() => count(logText(), "refused a sign-in callback") > refusedBefore, 5000, "the replayed link to be refused");
+    if ((await cliJson("accounts", "list", "--json")).filter((a) => !a.simulated).length !== 1) throw new Error("a replayed link changed the accounts");
+    const logs = logText();
+    if (logs.includes(state) || logs.includes(code)) throw new Error("a sign-in's state or code reached the log");
+    if (readFileSync(join(DATA, "herald.db")).includes(Buffer.from(code))) throw new Error("the code is in the database");
+    await browser.keys("Escape");
   });
 
   test("a", "a post created with the CLI appears on the calendar, in its day cell, without a restart", async () => {
@@ -514,15 +604,80 @@ async function main() {
     await screenShot("e-post-opened-from-link.png");
   });
 
+  test("f", "cold start: with no window open, a herald://oauth/facebook link starts the window, which finishes the sign-in begun by the command line", async () => {
+    // Begin the sign-in from the command line (it prints the address and would wait for a paste).
+    const begin = spawn(HERALD, ["accounts", "connect", "facebook", "--no-browser"], { env: ENV, stdio: ["pipe", "pipe", "ignore"] });
+    let out = "";
+    begin.stdout.on("data", (d) => (out += d));
+    const url = await waitFor(() => out.split("\n").find((l) => l.startsWith("http")), 10000, "the CLI to print Facebook's sign-in address", 100);
+    begin.kill("SIGTERM");
+    const link = await redirectPageLink(REPO, "facebook", await followSignIn(url));
+    // No window: close the one cases (c)–(e) left.
+    await killPids(owned("herald-desktop").map((p) => p.pid), 5000);
+    await waitFor(() => owned("herald-desktop").length === 0, 10000, "no herald-desktop running");
+    const handler = registeredHandler(ENV.XDG_DATA_HOME);
+    const log = openSync(shot("f-cold-start.log"), "w");
+    const cold = launchHandler(handler.exec, link, { env: ENV, stdio: ["ignore", log, log] });
+    cold.unref();
+    let pages = [];
+    await waitFor(async () => {
+      pages = (await cliJson("accounts", "list", "--json")).filter((a) => a.platform === "facebook" && !a.simulated);
+      return pages.length >= 2;
+    }, 20000, "the cold-started window to connect the Facebook Pages", 250);
+    note(`cold start (pid ${cold.pid}) connected: ${pages.map((p) => p.name).join(", ")}`);
+    if (!isAlive(cold.pid)) throw new Error("the cold-started window did not stay open");
+    const wins = await waitFor(async () => {
+      const w = await viewableWindows("Herald");
+      return w.length ? w : null;
+    }, 30000, `the cold-started window`, 250);
+    await waitRendered(wins[0], 15000);
+    await screenShot("f-cold-start.png");
+  });
+
+  test("n", "a token Facebook refuses: the Page needs reconnecting, its post waits instead of failing, and the window shows the reconnect banner", async () => {
+    const pages = (await cliJson("accounts", "list", "--json")).filter((a) => a.platform === "facebook" && !a.simulated);
+    if (!pages.length) throw new Error("needs the Pages of case (f)");
+    const page = pages[0];
+    const refused = { error: { message: "Error validating access token: The session has been invalidated because the user changed their password.", type: "OAuthException", code: 190, error_subcode: 460 } };
+    const faults = await fetch(`${PLATFORMS}/_sandbox/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ host: "facebook", path_contains: "/feed", count: 5, action: { kind: "status", status: 400, body: refused } }),
+    });
+    if (!faults.ok) throw new Error(`cannot set the fault: ${await faults.text()}`);
+    try {
+      const waiting = await cliJson("posts", "create", "--account", String(page.id), "--at", new Date().toISOString(), "--caption", "Waits for its Page to be reconnected", "--json");
+      let account = null;
+      await waitFor(async () => {
+        account = (await cliJson("accounts", "list", "--json")).find((a) => a.id === page.id);
+        return account.status === "needs_reconnect";
+      }, 20000, "the Page to need reconnecting", 250);
+      note(`${account.name}: ${account.reconnect_reason}`);
+      const shown = await cliJson("posts", "show", String(waiting.id), "--json");
+      const target = shown.targets[0];
+      if (target.status !== "scheduled") throw new Error(`the target is ${target.status}, expected scheduled (held for the reconnect)`);
+      if (!/reconnect/i.test(target.warning || "")) throw new Error(`no reconnect warning on the target: ${JSON.stringify(target)}`);
+      const wins = await waitFor(async () => {
+        const w = await viewableWindows("Herald");
+        return w.length ? w : null;
+      }, 10000, "the window", 250);
+      await sleep(1500);
+      await waitRendered(wins[0], 10000);
+      await screenShot("n-reconnect-banner.png");
+    } finally {
+      await fetch(`${PLATFORMS}/_sandbox/faults`, { method: "DELETE" });
+    }
+  });
+
   // ------------------------------------------------------------------ run
   let passed = 0, failed = 0;
   const watchdog = setTimeout(() => {
-    console.log("FAIL suite: global timeout (170 s)");
+    console.log("FAIL suite: global timeout (240 s)");
     cleanup().finally(() => {
       console.log(`${passed} passed, ${failed + 1} failed`);
       process.exit(1);
     });
-  }, 170000);
+  }, 240000);
   let cleaned = false;
   async function cleanup() {
     if (cleaned) return;
@@ -542,6 +697,7 @@ async function main() {
     if (rest.length) note(`stopping ${rest.map((p) => `${p.kind} ${p.pid}`).join(", ")}`);
     await killPids(rest.map((p) => p.pid));
     if (driver && isAlive(driver.pid)) await killPids([driver.pid]);
+    if (platforms && isAlive(platforms.pid)) await killPids([platforms.pid]);
     await watcher?.stop().catch(() => {});
     try {
       if (existsSync(join(DATA, "logs"))) cpSync(join(DATA, "logs"), join(SHOTS, "logs"), { recursive: true });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { AccountView } from "./backend/types";
 import { cleanLine, firstCommentOutcome, shouldCheck, summarizeChecks, targetQuota } from "./detail";
-import { makePost, makeTarget } from "./testing";
+import { makeAccount, makePost, makeTarget } from "./testing";
 
 const quota = { used: 12, total: 50, window_hours: 24, checked_at: "2026-06-10T08:00:00Z" };
 const accounts: AccountView[] = [
-  { id: 1, platform: "instagram", name: "@acme", status: "connected", simulated: false, quota },
-  { id: 2, platform: "facebook", name: "Acme", status: "connected", simulated: false },
-  { id: 3, platform: "instagram", name: "@other", status: "connected", simulated: false },
+  makeAccount({ id: 1, platform: "instagram", name: "@acme", quota }),
+  makeAccount({ id: 2, platform: "facebook", name: "Acme" }),
+  makeAccount({ id: 3, platform: "instagram", name: "@other" }),
 ];
 
 describe("shouldCheck", () => {

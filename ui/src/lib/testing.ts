@@ -1,5 +1,18 @@
 // Builders for test data.
-import type { PostView, TargetStatus, TargetView } from "./backend/types";
+import type { AccountView, PostView, TargetStatus, TargetView } from "./backend/types";
+
+export function makeAccount(extra: Partial<AccountView> = {}): AccountView {
+  return {
+    id: 1,
+    platform: "instagram",
+    name: "@acme",
+    status: "connected",
+    simulated: false,
+    reconnect_reason: null,
+    token_expires_at: null,
+    ...extra,
+  };
+}
 
 export function makeTarget(status: TargetStatus, extra: Partial<TargetView> = {}): TargetView {
   return { account_id: 1, account_name: "@acme", platform: "instagram", status, ...extra };

@@ -1,8 +1,11 @@
-// A tiny app-wide list of transient messages (errors and refusals), shown by Toasts.svelte.
+// A tiny app-wide list of transient messages (errors, refusals, the odd success), shown by Toasts.svelte.
+
+export type ToastKind = "error" | "ok";
 
 export interface Toast {
   id: number;
   message: string;
+  kind: ToastKind;
 }
 
 const DISMISS_AFTER_MS = 6000;
@@ -15,8 +18,8 @@ export function dismissToast(id: number): void {
   if (index >= 0) toasts.splice(index, 1);
 }
 
-export function showToast(message: string): void {
+export function showToast(message: string, kind: ToastKind = "error"): void {
   const id = nextId++;
-  toasts.push({ id, message });
+  toasts.push({ id, message, kind });
   setTimeout(() => dismissToast(id), DISMISS_AFTER_MS);
 }

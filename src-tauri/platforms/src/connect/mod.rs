@@ -55,15 +55,15 @@ pub struct Connected {
 impl Connected {
     /// What happened, in a sentence.
     pub fn sentence(&self) -> String {
-        let network = self.platform.display_name();
+        let (one, many) = match self.platform {
+            Platform::Facebook => ("Facebook Page", "Facebook Pages"),
+            Platform::Instagram => ("Instagram account", "Instagram accounts"),
+            Platform::TikTok => ("TikTok account", "TikTok accounts"),
+        };
         let names: Vec<&str> = self.accounts.iter().map(|a| a.name.as_str()).collect();
         match names.as_slice() {
-            [one] => format!("Connected {network} account {one}."),
-            many => format!(
-                "Connected {} {network} accounts: {}.",
-                many.len(),
-                many.join(", ")
-            ),
+            [name] => format!("Connected {one} {name}."),
+            names => format!("Connected {} {many}: {}.", names.len(), names.join(", ")),
         }
     }
 }

@@ -1,21 +1,48 @@
 // Demo data for the fake backend: two accounts and a handful of posts spread over the current month.
 // `?fake=empty,stopped` etc. picks a scenario (see `demoData`).
 import { localTimeZone } from "../time";
-import type { AccountView, AppStatus, NetworkCheck, PostView, RelaySettings, TargetStatus, TargetView } from "./types";
+import type {
+  AccountView,
+  AppStatus,
+  DeveloperApp,
+  NetworkCheck,
+  PostView,
+  RelaySettings,
+  TargetStatus,
+  TargetView,
+} from "./types";
 import type { FakeData } from "./fake";
 
 const ACCOUNTS: AccountView[] = [
-  { id: 1, platform: "instagram", name: "@lindenbakery", status: "connected", simulated: false },
-  { id: 2, platform: "facebook", name: "Linden Bakery", status: "connected", simulated: false },
+  { id: 1, platform: "instagram", name: "@lindenbakery", status: "connected", simulated: false, reconnect_reason: null, token_expires_at: null },
+  { id: 2, platform: "facebook", name: "Linden Bakery", status: "connected", simulated: false, reconnect_reason: null, token_expires_at: null },
 ];
 
-/** The accounts, with the Instagram quota as last read 40 minutes before `now`. */
-function accounts(now: Date): AccountView[] {
+const DAY_MS = 24 * 60 * 60_000;
+
+/** Why Instagram's token stopped working, as the core says it (the `reconnect` scenario). */
+const RECONNECT_REASON = "Instagram no longer accepts Herald's access (the token expired or was revoked). Connect the account again.";
+
+/**
+ * The accounts: the Instagram one with its quota as last read 40 minutes before `now` and a
+ * token that expires in 52 days (or one that needs reconnecting).
+ */
+function accounts(now: Date, needsReconnect: boolean): AccountView[] {
   const checked_at = new Date(now.getTime() - 40 * 60_000).toISOString();
-  return ACCOUNTS.map((a) =>
-    a.platform === "instagram" ? { ...a, quota: { used: 12, total: 50, window_hours: 24, checked_at } } : a,
-  );
+  return ACCOUNTS.map((a) => {
+    if (a.platform !== "instagram") return a;
+    const quota = { used: 12, total: 50, window_hours: 24, checked_at };
+    return needsReconnect
+      ? { ...a, quota, status: "needs_reconnect", reconnect_reason: RECONNECT_REASON, token_expires_at: new Date(now.getTime() - 2 * DAY_MS).toISOString() }
+      : { ...a, quota, token_expires_at: new Date(now.getTime() + 52 * DAY_MS).toISOString() };
+  });
 }
+
+/** The developer apps behind the demo accounts (no TikTok app yet). */
+const APPS: DeveloperApp[] = [
+  { platform: "instagram", client_id: "1234567890123456", redirect_uri: "https://linden.github.io/herald/oauth/instagram/" },
+  { platform: "facebook", client_id: "987654321098765", redirect_uri: "https://linden.github.io/herald/oauth/facebook/" },
+];
 
 function target(accountId: number, status: TargetStatus, extra: Partial<TargetView> = {}): TargetView {
   const account = ACCOUNTS.find((a) => a.id === accountId)!;
@@ -136,7 +163,9 @@ const RUNNING: AppStatus = { publishing: "running", sandbox: false, tray_icon: t
 /**
  * Scenario flags (comma-separated in `?fake=`):
  * `empty` (no accounts, no posts), `stopped`, `paused`, `notray` (no tray icon shown),
- * `sandbox`, `relay` (a media relay is set).
+ * `sandbox`, `relay` (a media relay is set), `reconnect` (the Instagram account needs
+ * reconnecting), `noapps` (no developer app set up), `autosignin` (a sign-in finishes by
+ * itself 3 s after it starts, as if the browser came back).
  */
 export function demoData(now: Date, flags: string[] = []): FakeData {
   const empty = flags.includes("empty");
@@ -146,10 +175,12 @@ export function demoData(now: Date, flags: string[] = []): FakeData {
   if (flags.includes("notray")) status.tray_icon = false;
   if (flags.includes("sandbox")) status.sandbox = true;
   return {
-    accounts: empty ? [] : accounts(now),
+    accounts: empty ? [] : accounts(now, flags.includes("reconnect")),
     posts: empty ? [] : posts(now),
     status,
     checks: empty ? {} : CHECKS,
     relay: flags.includes("relay") ? RELAY : null,
+    apps: empty || flags.includes("noapps") ? [] : APPS,
+    signInAfterMs: flags.includes("autosignin") ? 3000 : undefined,
   };
 }

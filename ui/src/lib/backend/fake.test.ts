@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { makePost, makeTarget } from "../testing";
+import { makeAccount, makePost, makeTarget } from "../testing";
 import { localDate } from "../time";
 import { createFakeBackend, type FakeData } from "./fake";
 import { demoData } from "./demo";
@@ -16,7 +16,7 @@ function setup(posts = [
 ]) {
   const data: FakeData = {
     posts,
-    accounts: [{ id: 1, platform: "instagram", name: "@acme", status: "connected", simulated: false }],
+    accounts: [makeAccount()],
     status: { publishing: "running", sandbox: false, tray_icon: true, data_dir: "/data" },
   };
   return createFakeBackend(data, { now });
@@ -180,6 +180,76 @@ describe("fake backend: media relay", () => {
   });
 });
 
+describe("fake backend: developer apps, sign-in and disconnect", () => {
+  const app = { platform: "instagram" as const, client_id: "123", redirect_uri: "https://me.github.io/herald/oauth/instagram/", secret: "s" };
+
+  it("saves an app without its secret, keeps the stored secret, and removes it", async () => {
+    const b = setup();
+    expect(await b.listDeveloperApps()).toEqual([]);
+    expect((await rejection(b.setDeveloperApp({ ...app, secret: null }))).message).toMatch(/secret/);
+    const saved = await b.setDeveloperApp(app);
+    expect(saved).toEqual({ platform: "instagram", client_id: "123", redirect_uri: app.redirect_uri });
+    expect(await b.setDeveloperApp({ ...app, client_id: "456", secret: null })).toMatchObject({ client_id: "456" });
+    const tiktok = await b.setDeveloperApp({ platform: "tiktok", client_id: "awkey", redirect_uri: null, secret: "s" });
+    expect(tiktok.redirect_uri).toBe("http://127.0.0.1:*/callback/");
+    expect((await rejection(b.setDeveloperApp({ ...app, redirect_uri: "http://x.test/" }))).code).toBe("invalid_input");
+    await b.removeDeveloperApp("instagram");
+    expect((await b.listDeveloperApps()).map((a) => a.platform)).toEqual(["tiktok"]);
+  });
+
+  it("signs in only with an app, and finishes from a pasted link", async () => {
+    const b = setup();
+    expect((await rejection(b.startSignIn("instagram"))).message).toMatch(/set up your Instagram developer app first/);
+    await b.setDeveloperApp(app);
+    const started = await b.startSignIn("instagram");
+    expect(started).toMatchObject({ platform: "instagram", browser_problem: null });
+    expect(started.authorize_url).toContain(encodeURIComponent(app.redirect_uri));
+    expect((await rejection(b.completeSignIn("https://example.com"))).message).toMatch(/herald:\/\/oauth\//);
+    expect((await rejection(b.completeSignIn("herald://oauth/instagram?error=access_denied&state=x"))).code).toBe("conflict");
+    const done = await b.completeSignIn("herald://oauth/instagram?code=abc&state=x");
+    expect(done).toMatchObject({ platform: "instagram", ok: true, message: "Connected Instagram account @new.account." });
+    expect(await b.listAccounts()).toHaveLength(2);
+    expect(await b.takeSignInResult()).toBeNull();
+  });
+
+  it("reconnects the account that needed it", async () => {
+    const b = createFakeBackend(demoData(now(), ["reconnect"]), { now });
+    expect((await b.listAccounts()).find((a) => a.id === 1)?.status).toBe("needs_reconnect");
+    await b.completeSignIn("herald://oauth/instagram?code=abc&state=x");
+    const accounts = await b.listAccounts();
+    expect(accounts).toHaveLength(2);
+    expect(accounts.find((a) => a.id === 1)).toMatchObject({ status: "connected", reconnect_reason: null });
+  });
+
+  it("finishes by itself after a delay when asked to, telling listeners", async () => {
+    vi.useFakeTimers();
+    try {
+      const b = createFakeBackend({ ...demoData(now()), signInAfterMs: 3000 }, { now });
+      const cb = vi.fn();
+      b.onSignInFinished(cb);
+      await b.startSignIn("facebook");
+      expect(cb).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(cb).toHaveBeenCalledWith(expect.objectContaining({ platform: "facebook", ok: true }));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("disconnects, keeping the posts as drafts or deleting them", async () => {
+    const b = setup();
+    const kept = await b.disconnectAccount(1, false);
+    expect(kept.message).toMatch(/^Disconnected @acme \(Instagram\)\. \d+ pending post\(s\) for it are kept as drafts\.$/);
+    expect(kept.notes).toHaveLength(1);
+    expect((await b.listAccounts())[0].status).toBe("disconnected");
+    expect((await b.getPost(1)).targets[0].status).toBe("draft");
+    const deleted = await b.disconnectAccount(1, true);
+    expect(deleted.message).toMatch(/Deleted \d+ post\(s\)/);
+    expect((await rejection(b.getPost(1))).code).toBe("not_found");
+    expect((await rejection(b.disconnectAccount(99, false))).code).toBe("not_found");
+  });
+});
+
 describe("demo data", () => {
   it("has two accounts and posts in the current month, and an empty scenario", () => {
     const data = demoData(new Date(2026, 2, 31, 12)); // the last day: posts are clamped into March
@@ -189,6 +259,17 @@ describe("demo data", () => {
     expect(scheduled.every((p) => localDate(new Date(p.due_at!)).startsWith("2026-03-"))).toBe(true);
     expect(data.accounts.find((a) => a.platform === "instagram")?.quota).toMatchObject({ used: 12, total: 50, window_hours: 24 });
     const empty = demoData(now(), ["empty", "paused", "notray"]);
-    expect(empty).toMatchObject({ accounts: [], posts: [], status: { publishing: "paused", tray_icon: false } });
+    expect(empty).toMatchObject({ accounts: [], posts: [], apps: [], status: { publishing: "paused", tray_icon: false } });
+  });
+
+  it("has apps for its Instagram and Facebook accounts, a token expiry, and a reconnect scenario", () => {
+    const data = demoData(now());
+    expect(data.apps?.map((a) => a.platform)).toEqual(["instagram", "facebook"]);
+    const instagram = data.accounts.find((a) => a.platform === "instagram")!;
+    expect(Date.parse(instagram.token_expires_at!)).toBeGreaterThan(now().getTime());
+    const reconnect = demoData(now(), ["reconnect", "noapps"]);
+    expect(reconnect.apps).toEqual([]);
+    expect(reconnect.accounts.find((a) => a.platform === "instagram")).toMatchObject({ status: "needs_reconnect" });
+    expect(reconnect.accounts.find((a) => a.platform === "instagram")?.reconnect_reason).toBeTruthy();
   });
 });

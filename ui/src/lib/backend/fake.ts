@@ -1,5 +1,7 @@
 // In-memory Backend: used by unit tests and to run the UI in a plain browser (`?fake`).
 // It mimics the core's rules closely enough to exercise the UI, errors included.
+import { appForm, TIKTOK_REDIRECT_URI, toDeveloperAppForm, validateAppForm } from "../apps";
+import { PLATFORM_LABELS } from "../posts";
 import { settingsErrors, toRelaySettings } from "../relay";
 import { sameTimeOnDate } from "../time";
 import {
@@ -7,10 +9,12 @@ import {
   type AccountView,
   type AppStatus,
   type Backend,
+  type DeveloperApp,
   type NetworkCheck,
   type Platform,
   type PostView,
   type RelaySettings,
+  type SignInFinished,
 } from "./types";
 
 export interface FakeData {
@@ -21,6 +25,10 @@ export interface FakeData {
   checks?: Record<number, NetworkCheck[]>;
   /** The media relay in effect (its secret is never kept). */
   relay?: RelaySettings | null;
+  /** The developer apps set up (their secrets count as stored). */
+  apps?: DeveloperApp[];
+  /** Milliseconds after `startSignIn` when the sign-in finishes by itself (as if the browser came back); never if unset. */
+  signInAfterMs?: number;
 }
 
 export interface FakeOptions {
@@ -29,11 +37,15 @@ export interface FakeOptions {
 }
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+// A pasted sign-in link: herald://oauth/<platform>?code=…&state=… (or error=…).
+const LINK_RE = /^herald:\/\/oauth\/(instagram|facebook)\?(.+)$/;
 
 export function createFakeBackend(initial: FakeData, { now = () => new Date() }: FakeOptions = {}): Backend {
   // Deep copies, so callers can't mutate our state and we can't mutate theirs.
   const data: FakeData = structuredClone(initial);
   const listeners = new Set<() => void>();
+  const signInListeners = new Set<(outcome: SignInFinished) => void>();
+  data.apps ??= [];
   const copy = <T>(value: T): T => structuredClone(value);
 
   function notify() {
@@ -44,6 +56,23 @@ export function createFakeBackend(initial: FakeData, { now = () => new Date() }:
     const post = data.posts.find((p) => p.id === id);
     if (!post) throw new BackendError("not_found", `Post ${id} does not exist.`);
     return post;
+  }
+
+  /** A sign-in that went well: reconnects the account of that platform that needs it, or adds one. */
+  function connect(platform: Platform): SignInFinished {
+    let account = data.accounts.find((a) => a.platform === platform && !a.simulated && a.status !== "connected");
+    // Like Instagram's long-lived tokens: 60 days.
+    const token_expires_at = platform === "instagram" ? new Date(now().getTime() + 60 * 24 * 3_600_000).toISOString() : null;
+    if (account) {
+      Object.assign(account, { status: "connected", reconnect_reason: null, token_expires_at });
+    } else {
+      const id = Math.max(0, ...data.accounts.map((a) => a.id)) + 1;
+      const name = platform === "facebook" ? "New Page" : "@new.account";
+      account = { id, platform, name, status: "connected", simulated: false, reconnect_reason: null, token_expires_at };
+      data.accounts.push(account);
+    }
+    notify();
+    return { platform, ok: true, message: `Connected ${PLATFORM_LABELS[platform]} account ${account.name}.`, accounts: [copy(account)] };
   }
 
   function setDueAt(post: PostView, at: string): PostView {
@@ -133,7 +162,15 @@ export function createFakeBackend(initial: FakeData, { now = () => new Date() }:
     async enableSandbox() {
       data.status.sandbox = true;
       const id = Math.max(0, ...data.accounts.map((a) => a.id)) + 1;
-      data.accounts.push({ id, platform: "facebook", name: "Sandbox Bakery (sandbox)", status: "connected", simulated: true });
+      data.accounts.push({
+        id,
+        platform: "facebook",
+        name: "Sandbox Bakery (sandbox)",
+        status: "connected",
+        simulated: true,
+        reconnect_reason: null,
+        token_expires_at: null,
+      });
       notify();
       return copy(data.status);
     },
@@ -145,6 +182,95 @@ export function createFakeBackend(initial: FakeData, { now = () => new Date() }:
       data.posts = data.posts.filter((p) => p.draft || p.targets.length > 0);
       notify();
       return copy(data.status);
+    },
+    async listDeveloperApps() {
+      return copy(data.apps!);
+    },
+    async setDeveloperApp(input) {
+      const { platform } = input;
+      const saved = data.apps!.some((a) => a.platform === platform);
+      const form = { ...appForm(null), client_id: input.client_id, redirect_uri: input.redirect_uri ?? "", secret: input.secret ?? "" };
+      const problem = Object.values(validateAppForm(platform, form, saved))[0];
+      if (problem) throw new BackendError("invalid_input", problem);
+      const clean = toDeveloperAppForm(platform, form);
+      const app: DeveloperApp = { platform, client_id: clean.client_id, redirect_uri: clean.redirect_uri ?? TIKTOK_REDIRECT_URI };
+      data.apps = [...data.apps!.filter((a) => a.platform !== platform), app];
+      return copy(app);
+    },
+    async removeDeveloperApp(platform) {
+      data.apps = data.apps!.filter((a) => a.platform !== platform);
+      return null;
+    },
+    async startSignIn(platform) {
+      const app = data.apps!.find((a) => a.platform === platform);
+      if (!app) {
+        throw new BackendError(
+          "invalid_input",
+          `set up your ${PLATFORM_LABELS[platform]} developer app first: Settings → Platforms`,
+        );
+      }
+      const hosts = { instagram: "www.instagram.com/oauth/authorize", facebook: "www.facebook.com/dialog/oauth", tiktok: "www.tiktok.com/v2/auth/authorize/" };
+      const redirect = encodeURIComponent(app.redirect_uri);
+      if (data.signInAfterMs !== undefined) {
+        setTimeout(() => {
+          const outcome = connect(platform);
+          for (const cb of signInListeners) cb(copy(outcome));
+        }, data.signInAfterMs);
+      }
+      return {
+        platform,
+        authorize_url: `https://${hosts[platform]}?client_id=${app.client_id}&redirect_uri=${redirect}&state=fake-state-0123456789`,
+        browser_problem: null,
+      };
+    },
+    async completeSignIn(link) {
+      const match = LINK_RE.exec(link.trim());
+      if (!match) {
+        throw new BackendError(
+          "invalid_input",
+          "this is not a Herald sign-in link; paste the link the redirect page offers (it starts with herald://oauth/)",
+        );
+      }
+      const platform = match[1] as Platform;
+      const params = new URLSearchParams(match[2]);
+      if (params.get("error")) {
+        throw new BackendError("conflict", `${PLATFORM_LABELS[platform]} sign-in was cancelled.`);
+      }
+      return connect(platform);
+    },
+    async takeSignInResult() {
+      return null;
+    },
+    async disconnectAccount(accountId, deletePosts) {
+      const account = data.accounts.find((a) => a.id === accountId);
+      if (!account) throw new BackendError("not_found", `Account ${accountId} does not exist.`);
+      let stopped = 0;
+      for (const p of data.posts) {
+        for (const t of p.targets) {
+          if (t.account_id === accountId && ["scheduled", "failed", "missed"].includes(t.status)) {
+            t.status = "draft";
+            stopped++;
+          }
+        }
+      }
+      let deleted = 0;
+      if (deletePosts) {
+        const before = data.posts.length;
+        data.posts = data.posts.filter((p) => !p.targets.some((t) => t.account_id === accountId));
+        deleted = before - data.posts.length;
+      }
+      Object.assign(account, { status: "disconnected", reconnect_reason: null, token_expires_at: null });
+      notify();
+      let message = `Disconnected ${account.name} (${PLATFORM_LABELS[account.platform]}).`;
+      if (deleted > 0) message += ` Deleted ${deleted} post(s).`;
+      else if (stopped > 0) message += ` ${stopped} pending post(s) for it are kept as drafts.`;
+      const notes =
+        account.platform === "instagram"
+          ? [
+              "Instagram has no way for Herald to withdraw its own access: to remove it there too, open Instagram → Settings → Website permissions → Apps and websites and remove the app.",
+            ]
+          : [];
+      return { message, notes };
     },
     async takePendingPost() {
       return null;
@@ -179,6 +305,10 @@ export function createFakeBackend(initial: FakeData, { now = () => new Date() }:
     },
     onOpenPost() {
       return () => {};
+    },
+    onSignInFinished(cb) {
+      signInListeners.add(cb);
+      return () => signInListeners.delete(cb);
     },
     onDataChanged(cb) {
       listeners.add(cb);

@@ -1,11 +1,22 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 // The generated bindings, replaced by stubs: these tests cover the unwrapping in tauri.ts.
-const { commands, listen } = vi.hoisted(() => ({
-  commands: { listPosts: vi.fn(), movePostToDay: vi.fn(), getStatus: vi.fn(), setRelay: vi.fn(), testRelay: vi.fn() },
+const { commands, listen, listenSignIn } = vi.hoisted(() => ({
+  commands: {
+    listPosts: vi.fn(),
+    movePostToDay: vi.fn(),
+    getStatus: vi.fn(),
+    setRelay: vi.fn(),
+    testRelay: vi.fn(),
+    setDeveloperApp: vi.fn(),
+    startSignIn: vi.fn(),
+    disconnectAccount: vi.fn(),
+    takeSignInResult: vi.fn(),
+  },
   listen: vi.fn(),
+  listenSignIn: vi.fn(),
 }));
-vi.mock("./bindings", () => ({ commands, events: { dataChanged: { listen } } }));
+vi.mock("./bindings", () => ({ commands, events: { dataChanged: { listen }, signInFinished: { listen: listenSignIn } } }));
 
 import { createTauriBackend } from "./tauri";
 import { BackendError } from "./types";
@@ -40,6 +51,36 @@ describe("tauri backend", () => {
     expect(commands.setRelay).toHaveBeenCalledWith(settings, "secret");
     commands.testRelay.mockResolvedValue({ status: "error", error: { code: "invalid_input", message: "no media relay is set" } });
     await expect(createTauriBackend().testRelay()).rejects.toMatchObject({ code: "invalid_input", message: "no media relay is set" });
+  });
+
+  it("passes developer apps, sign-ins and disconnects through", async () => {
+    const form = { platform: "tiktok" as const, client_id: "awkey", redirect_uri: null, secret: null };
+    const app = { platform: "tiktok", client_id: "awkey", redirect_uri: "http://127.0.0.1:*/callback/" };
+    commands.setDeveloperApp.mockResolvedValue({ status: "ok", data: app });
+    await expect(createTauriBackend().setDeveloperApp(form)).resolves.toEqual(app);
+    expect(commands.setDeveloperApp).toHaveBeenCalledWith(form);
+    commands.startSignIn.mockResolvedValue({
+      status: "error",
+      error: { code: "invalid_input", message: "set up your TikTok developer app first" },
+    });
+    await expect(createTauriBackend().startSignIn("tiktok")).rejects.toMatchObject({ code: "invalid_input" });
+    commands.disconnectAccount.mockResolvedValue({ status: "ok", data: { message: "Disconnected.", notes: [] } });
+    await expect(createTauriBackend().disconnectAccount(3, true)).resolves.toEqual({ message: "Disconnected.", notes: [] });
+    expect(commands.disconnectAccount).toHaveBeenCalledWith(3, true);
+    commands.takeSignInResult.mockResolvedValue({ status: "ok", data: null });
+    await expect(createTauriBackend().takeSignInResult()).resolves.toBeNull();
+  });
+
+  it("passes sign-in outcomes to the listener", async () => {
+    const unlisten = vi.fn();
+    listenSignIn.mockResolvedValue(unlisten);
+    const cb = vi.fn();
+    const stop = createTauriBackend().onSignInFinished(cb);
+    const outcome = { platform: "instagram", ok: false, message: "You cancelled.", accounts: [] };
+    listenSignIn.mock.calls[0][0]({ event: "sign-in-finished", id: 2, payload: outcome });
+    expect(cb).toHaveBeenCalledWith(outcome);
+    stop();
+    await vi.waitFor(() => expect(unlisten).toHaveBeenCalled());
   });
 
   it("subscribes to data-changed and unlistens when stopped", async () => {

@@ -36,8 +36,19 @@ export function createTauriBackend(): Backend {
     setRelay: (settings, secretAccessKey) => unwrap(commands.setRelay(settings, secretAccessKey)),
     testRelay: () => unwrap(commands.testRelay()),
     clearRelay: () => unwrap(commands.clearRelay()),
+    listDeveloperApps: () => unwrap(commands.listDeveloperApps()),
+    setDeveloperApp: (app) => unwrap(commands.setDeveloperApp(app)),
+    removeDeveloperApp: (platform) => unwrap(commands.removeDeveloperApp(platform)),
+    startSignIn: (platform) => unwrap(commands.startSignIn(platform)),
+    completeSignIn: (link) => unwrap(commands.completeSignIn(link)),
+    takeSignInResult: () => unwrap(commands.takeSignInResult()),
+    disconnectAccount: (accountId, deletePosts) => unwrap(commands.disconnectAccount(accountId, deletePosts)),
     onOpenPost(cb) {
       const unlisten = events.openPost.listen((event) => cb(event.payload.id));
+      return () => void unlisten.then((stop) => stop());
+    },
+    onSignInFinished(cb) {
+      const unlisten = events.signInFinished.listen((event) => cb(event.payload));
       return () => void unlisten.then((stop) => stop());
     },
     onDataChanged(cb) {

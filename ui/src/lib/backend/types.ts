@@ -1,11 +1,28 @@
 // The one interface the UI talks to. Implemented by tauri.ts (the real core)
 // and fake.ts (in-memory, for tests and for running the UI in a plain browser).
-import type { AccountView, AppError, AppStatus, NetworkCheck, PostView, RelaySettings } from "./bindings";
-
-export type {
+import type {
   AccountView,
   AppError,
   AppStatus,
+  DeveloperApp,
+  DeveloperAppForm,
+  DisconnectSummary,
+  NetworkCheck,
+  Platform,
+  PostView,
+  RelaySettings,
+  SignInFinished,
+  SignInStarted,
+} from "./bindings";
+
+export type {
+  AccountStatus,
+  AccountView,
+  AppError,
+  AppStatus,
+  DeveloperApp,
+  DeveloperAppForm,
+  DisconnectSummary,
   FirstCommentView,
   InstagramOptions,
   MediaView,
@@ -16,6 +33,8 @@ export type {
   PublishingState,
   QuotaView,
   RelaySettings,
+  SignInFinished,
+  SignInStarted,
   TargetError,
   TargetStatus,
   TargetView,
@@ -57,10 +76,26 @@ export interface Backend {
   testRelay(): Promise<null>;
   /** Forgets the saved relay and deletes its secret from the keyring. */
   clearRelay(): Promise<null>;
+  /** The developer apps set up so far (never their secrets). */
+  listDeveloperApps(): Promise<DeveloperApp[]>;
+  /** Saves a developer app; its secret goes to the OS keyring (an empty one keeps the stored secret). */
+  setDeveloperApp(app: DeveloperAppForm): Promise<DeveloperApp>;
+  /** Forgets a developer app and deletes its secret. */
+  removeDeveloperApp(platform: Platform): Promise<null>;
+  /** Opens the platform's sign-in page in the browser; the outcome comes as `onSignInFinished`. */
+  startSignIn(platform: Platform): Promise<SignInStarted>;
+  /** Finishes an Instagram or Facebook sign-in from the link the redirect page offers. */
+  completeSignIn(link: string): Promise<SignInFinished>;
+  /** A sign-in outcome kept for the window (one that finished before it listened); taking it clears it. */
+  takeSignInResult(): Promise<SignInFinished | null>;
+  /** Disconnects an account; its posts are kept as drafts unless `deletePosts`. */
+  disconnectAccount(accountId: number, deletePosts: boolean): Promise<DisconnectSummary>;
   /** A post a link (e.g. a clicked notification) asked to show before the UI was ready. */
   takePendingPost(): Promise<number | null>;
   /** Calls `cb` when a link asks to show a post; returns an unsubscribe function. */
   onOpenPost(cb: (id: number) => void): () => void;
+  /** Calls `cb` when a sign-in started with `startSignIn` (or a herald://oauth link) ends. */
+  onSignInFinished(cb: (outcome: SignInFinished) => void): () => void;
   /** Calls `cb` whenever posts, accounts or status change; returns an unsubscribe function. */
   onDataChanged(cb: () => void): () => void;
 }
