@@ -393,6 +393,7 @@ async function main() {
     note(`herald:// handler: ${chosen.trim()} → Exec=${handler.exec}`);
     if (chosen.trim() !== "herald-desktop-handler.desktop") throw new Error(`xdg-mime chose ${chosen.trim()} for herald://`);
     const running = owned("herald-desktop").map((p) => p.pid);
+    const launched = Date.now();
     const second = launchHandler(handler.exec, link, { env: ENV, stdio: "ignore" });
     const exit = await exitWithin(second, 5000);
     if (exit !== 0) throw new Error(`the second instance exited with ${exit} (expected 0: handed to the running window)`);
@@ -402,7 +403,7 @@ async function main() {
       return accounts.some((a) => a.platform === "instagram" && !a.simulated);
     }, 10000, "herald accounts list to show the Instagram account", 250);
     const account = accounts.find((a) => a.platform === "instagram" && !a.simulated);
-    note(`connected ${account.name} (account ${account.id}) in the running window (pid ${running.join(", ")})`);
+    note(`connected ${account.name} (account ${account.id}) in the running window (pid ${running.join(", ")}) ${Date.now() - launched} ms after the OS launched the link`);
     await (await browser.$(`#accounts-panel [data-account-id="${account.id}"]`)).waitForDisplayed({ timeout: 10000, timeoutMsg: "the account is not listed in Settings → Accounts" });
     await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
     await browser.pause(800);
@@ -617,6 +618,7 @@ async function main() {
     await waitFor(() => owned("herald-desktop").length === 0, 10000, "no herald-desktop running");
     const handler = registeredHandler(ENV.XDG_DATA_HOME);
     const log = openSync(shot("f-cold-start.log"), "w");
+    const launched = Date.now();
     const cold = launchHandler(handler.exec, link, { env: ENV, stdio: ["ignore", log, log] });
     cold.unref();
     let pages = [];
@@ -624,7 +626,7 @@ async function main() {
       pages = (await cliJson("accounts", "list", "--json")).filter((a) => a.platform === "facebook" && !a.simulated);
       return pages.length >= 2;
     }, 20000, "the cold-started window to connect the Facebook Pages", 250);
-    note(`cold start (pid ${cold.pid}) connected: ${pages.map((p) => p.name).join(", ")}`);
+    note(`cold start (pid ${cold.pid}) connected ${pages.map((p) => p.name).join(", ")} ${Date.now() - launched} ms after the OS launched the link`);
     if (!isAlive(cold.pid)) throw new Error("the cold-started window did not stay open");
     const wins = await waitFor(async () => {
       const w = await viewableWindows("Herald");
