@@ -19,6 +19,7 @@
 //! ```
 
 mod commands;
+mod compose;
 mod deep_link;
 mod error;
 mod resident;
@@ -39,7 +40,7 @@ pub use error::AppError;
 use state::AppState;
 
 /// The label of the calendar window.
-const MAIN_WINDOW: &str = "main";
+pub(crate) const MAIN_WINDOW: &str = "main";
 
 /// Sent to the UI when the database changed (in this process or another): reload what is shown.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
@@ -76,6 +77,15 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::test_relay,
             commands::clear_relay,
             commands::get_tiktok_creator,
+            compose::validate_post,
+            compose::create_post,
+            compose::update_post,
+            compose::delete_post,
+            compose::duplicate_post,
+            compose::schedule_draft_on_day,
+            compose::media_facts,
+            compose::thumbnail,
+            compose::pick_media,
             sign_in::list_developer_apps,
             sign_in::set_developer_app,
             sign_in::remove_developer_app,
@@ -87,7 +97,8 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         .events(collect_events![
             DataChanged,
             OpenPost,
-            sign_in::SignInFinished
+            sign_in::SignInFinished,
+            compose::FilesDropped
         ])
 }
 
@@ -129,6 +140,7 @@ pub fn run() {
             focus_main_window(app);
         }))
         .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(ipc.invoke_handler())
         .manage(AppState::new(store.clone(), data_dir.clone()))
         .setup(move |app| {
@@ -162,6 +174,16 @@ fn open_main_window(app: &AppHandle) -> tauri::Result<()> {
             }
         })
         .build()?;
+    // Files dropped from the desktop go to the composer.
+    let handle = app.clone();
+    window.on_window_event(move |event| {
+        if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+            let paths = paths.iter().map(|p| p.display().to_string()).collect();
+            if let Err(err) = (compose::FilesDropped { paths }).emit(&handle) {
+                tracing::warn!(%err, "cannot pass dropped files to the window");
+            }
+        }
+    });
     let _ = window.set_focus();
     Ok(())
 }

@@ -191,6 +191,9 @@ pub struct TargetView {
     pub account_name: String,
     pub platform: Platform,
     pub status: TargetStatus,
+    /// This network's own caption, when it overrides the post's shared one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permalink: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod apps;
 pub mod change;
+pub mod compose;
 pub mod creator;
 pub mod domain;
 pub mod error;

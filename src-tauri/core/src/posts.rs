@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 use jiff::Timestamp;
 
+use crate::compose::Captions;
 use crate::domain::{
-    AccountId, FirstCommentView, MediaKind, MediaView, Platform, PostId, PostKind, PostView,
-    TargetError, TargetStatus, TargetView,
+    AccountId, AccountStatus, FirstCommentView, MediaKind, MediaView, Platform, PostId, PostKind,
+    PostView, TargetError, TargetStatus, TargetView,
 };
 use crate::error::{CoreError, CoreResult};
 use crate::media;
@@ -20,6 +21,16 @@ use crate::time::{self, DueTime};
 
 /// How far in the past a new due time may be before it is refused (clock skew, slow typing).
 const PAST_TOLERANCE_SECONDS: i64 = 60;
+
+/// One account a post is checked for, with the caption its network gets.
+#[derive(Debug, Clone)]
+pub(crate) struct CheckTarget {
+    pub(crate) account: AccountId,
+    pub(crate) platform: Platform,
+    pub(crate) name: String,
+    /// The network's own caption, when it overrides the post's.
+    pub(crate) caption: Option<String>,
+}
 
 /// What the user asked for when creating a post.
 #[derive(Debug, Clone)]
@@ -66,6 +77,19 @@ impl Store {
     /// Creates a post with one target per account, after checking every input; on any error
     /// nothing is written.
     pub async fn create_post(&self, new: NewPost, now: Timestamp) -> CoreResult<PostView> {
+        self.create_post_with(new, &Captions::default(), None, now)
+            .await
+    }
+
+    /// [`Store::create_post`] with per-network captions, and the zone an undated draft is
+    /// planned in (the system's when `None`).
+    pub(crate) async fn create_post_with(
+        &self,
+        new: NewPost,
+        captions: &Captions,
+        undated_zone: Option<&str>,
+        now: Timestamp,
+    ) -> CoreResult<PostView> {
         let zone = match (&new.due, new.draft) {
             (Some(due), _) => {
                 if !new.draft {
@@ -73,7 +97,9 @@ impl Store {
                 }
                 due.zone.clone()
             }
-            (None, true) => time::system_zone_name(),
+            (None, true) => undated_zone
+                .map(str::to_owned)
+                .unwrap_or_else(time::system_zone_name),
             (None, false) => {
                 return Err(CoreError::invalid(
                     "a scheduled post needs a time (--at); only drafts may have none",
@@ -81,21 +107,7 @@ impl Store {
             }
         };
         time::zone(&zone)?;
-        let media = new
-            .media
-            .iter()
-            .map(|file| media::inspect(&file.path))
-            .collect::<CoreResult<Vec<_>>>()?;
-        let alt_texts = new
-            .media
-            .iter()
-            .map(|file| {
-                file.alt_text
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-            })
-            .collect::<Vec<_>>();
+        let media = attach(&new.media)?;
         let options = new.options.to_json();
         let mut accounts = new.accounts.clone();
         accounts.sort_unstable();
@@ -111,44 +123,9 @@ impl Store {
         }
         .as_str();
 
-        let mut targets = Vec::new();
-        for account in &accounts {
-            let row = sqlx::query!(
-                "SELECT status, platform, name FROM accounts WHERE id = ?",
-                account
-            )
-            .fetch_optional(self.pool())
-            .await?;
-            match row {
-                None => {
-                    return Err(CoreError::NotFound {
-                        what: "account",
-                        id: *account,
-                    })
-                }
-                Some(row) if row.status == "disconnected" => {
-                    return Err(CoreError::conflict(format!(
-                    "account {account} is disconnected; connect it again before scheduling to it"
-                )))
-                }
-                Some(row) => targets.push((*account, row.platform.parse::<Platform>()?, row.name)),
-            }
-        }
+        let targets = self.check_targets(&accounts, captions).await?;
         if !new.draft {
-            let content = PostContent {
-                caption: new.caption.clone(),
-                kind: new.kind,
-                media: media
-                    .iter()
-                    .zip(&alt_texts)
-                    .map(|(file, alt)| MediaItem {
-                        path: file.path.clone(),
-                        kind: file.kind,
-                        alt_text: alt.map(str::to_owned),
-                    })
-                    .collect(),
-                options: new.options.clone(),
-            };
+            let content = content_of(&new.caption, new.kind, &media, &new.options);
             let checks = self.checks_for(&targets, &content).await?;
             refuse_violations(&checks)?;
         }
@@ -168,31 +145,15 @@ impl Store {
         )
         .fetch_one(&mut *tx)
         .await?;
-        for (position, (file, alt_text)) in media.iter().zip(&alt_texts).enumerate() {
-            let position = position as i64;
-            let path = file.path.to_string_lossy();
-            let media_kind = file.kind.as_str();
-            let size = i64::try_from(file.size_bytes).unwrap_or(i64::MAX);
+        insert_media(&mut tx, post_id, &media).await?;
+        for target in &targets {
+            let caption = captions.get(target.platform);
             sqlx::query!(
-                "INSERT INTO media (post_id, position, path, kind, mime, size_bytes, alt_text)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO targets (post_id, account_id, status, caption, updated_at) VALUES (?, ?, ?, ?, ?)",
                 post_id,
-                position,
-                path,
-                media_kind,
-                file.mime,
-                size,
-                alt_text
-            )
-            .execute(&mut *tx)
-            .await?;
-        }
-        for account in &accounts {
-            sqlx::query!(
-                "INSERT INTO targets (post_id, account_id, status, updated_at) VALUES (?, ?, ?, ?)",
-                post_id,
-                account,
+                target.account,
                 status,
+                caption,
                 now_s
             )
             .execute(&mut *tx)
@@ -200,6 +161,59 @@ impl Store {
         }
         tx.commit().await?;
         self.post(post_id).await
+    }
+
+    /// The accounts a post goes to, each with its network's caption; refuses unknown and
+    /// disconnected accounts.
+    pub(crate) async fn check_targets(
+        &self,
+        accounts: &[AccountId],
+        captions: &Captions,
+    ) -> CoreResult<Vec<CheckTarget>> {
+        self.account_targets(accounts, captions)
+            .await?
+            .into_iter()
+            .map(|(target, status)| {
+                if status == AccountStatus::Disconnected {
+                    return Err(CoreError::conflict(format!(
+                        "account {} ({}) is disconnected; connect it again before posting to it",
+                        target.account, target.name
+                    )));
+                }
+                Ok(target)
+            })
+            .collect()
+    }
+
+    /// The accounts a post goes to, each with its network's caption and its status; refuses
+    /// unknown accounts.
+    pub(crate) async fn account_targets(
+        &self,
+        accounts: &[AccountId],
+        captions: &Captions,
+    ) -> CoreResult<Vec<(CheckTarget, AccountStatus)>> {
+        let mut targets = Vec::new();
+        for account in accounts {
+            let row = sqlx::query!(
+                "SELECT status, platform, name FROM accounts WHERE id = ?",
+                account
+            )
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(CoreError::NotFound {
+                what: "account",
+                id: *account,
+            })?;
+            let platform = row.platform.parse::<Platform>()?;
+            let target = CheckTarget {
+                account: *account,
+                platform,
+                name: row.name,
+                caption: captions.get(platform).map(str::to_owned),
+            };
+            targets.push((target, row.status.parse::<AccountStatus>()?));
+        }
+        Ok(targets)
     }
 
     /// One post with its media and targets.
@@ -222,32 +236,34 @@ impl Store {
     pub async fn check_post(&self, id: PostId) -> CoreResult<Vec<NetworkCheck>> {
         let post = self.post(id).await?;
         let content = PostContent::from(&post);
-        let targets = post
-            .targets
-            .iter()
-            .map(|t| (t.account_id, t.platform, t.account_name.clone()))
-            .collect::<Vec<_>>();
-        self.checks_for(&targets, &content).await
+        self.checks_for(&target_checks(&post), &content).await
     }
 
     /// The checks of a post for its accounts: once per network, and once per account where the
-    /// rules depend on the account (TikTok's creator options).
-    async fn checks_for(
+    /// rules depend on the account (TikTok's creator options). Each network is checked with its
+    /// own caption.
+    pub(crate) async fn checks_for(
         &self,
-        targets: &[(AccountId, Platform, String)],
+        targets: &[CheckTarget],
         content: &PostContent,
     ) -> CoreResult<Vec<NetworkCheck>> {
         let mut checks: Vec<NetworkCheck> = Vec::new();
         let mut sorted = targets.to_vec();
-        sorted.sort_by(|a, b| a.1.as_str().cmp(b.1.as_str()).then(a.0.cmp(&b.0)));
-        for (account, platform, name) in sorted {
-            if platform == Platform::TikTok {
-                let creator = self.tiktok_creator(account).await?;
-                let mut check = rules::check(platform, content, creator.as_ref());
-                check.account = Some(name);
+        sorted.sort_by(|a, b| {
+            a.platform
+                .as_str()
+                .cmp(b.platform.as_str())
+                .then(a.account.cmp(&b.account))
+        });
+        for target in sorted {
+            let content = content.with_caption(target.caption.as_deref());
+            if target.platform == Platform::TikTok {
+                let creator = self.tiktok_creator(target.account).await?;
+                let mut check = rules::check(target.platform, &content, creator.as_ref());
+                check.account = Some(target.name);
                 checks.push(check);
-            } else if !checks.iter().any(|c| c.platform == Some(platform)) {
-                checks.push(rules::check(platform, content, None));
+            } else if !checks.iter().any(|c| c.platform == Some(target.platform)) {
+                checks.push(rules::check(target.platform, &content, None));
             }
         }
         Ok(checks)
@@ -561,7 +577,7 @@ impl Store {
         for t in sqlx::query!(
             r#"SELECT t.id AS "id!", t.post_id, t.account_id, a.name AS account_name, a.platform, t.status,
                       t.permalink, t.error_code, t.error_message, t.first_comment_id,
-                      t.first_comment_error, a.status AS account_status
+                      t.first_comment_error, a.status AS account_status, t.caption
                FROM targets t JOIN accounts a ON a.id = t.account_id
                WHERE t.post_id IN (SELECT value FROM json_each(?)) ORDER BY t.post_id, a.id"#,
             ids
@@ -595,6 +611,7 @@ impl Store {
                 account_name: t.account_name,
                 platform: t.platform.parse()?,
                 status,
+                caption: t.caption,
                 permalink: t.permalink,
                 error,
                 first_comment,
@@ -622,18 +639,107 @@ impl Store {
     }
 }
 
-/// Refuses a post that breaks a rule of one of its networks, naming every broken rule.
-fn refuse_violations(checks: &[NetworkCheck]) -> CoreResult<()> {
-    let problems = checks
+/// A media file checked for attaching, with its alternative text (trimmed; empty = none).
+pub(crate) struct Attached {
+    pub(crate) file: media::MediaFile,
+    pub(crate) alt_text: Option<String>,
+}
+
+/// Checks each file to attach (it exists and is an image or a video), in order.
+pub(crate) fn attach(files: &[NewMedia]) -> CoreResult<Vec<Attached>> {
+    files
         .iter()
-        .flat_map(|check| {
-            let network = check.platform.map(Platform::display_name).unwrap_or("?");
-            check
-                .violations
-                .iter()
-                .map(move |v| format!("{network}: {}", v.message))
+        .map(|file| {
+            Ok(Attached {
+                file: media::inspect(&file.path)?,
+                alt_text: file
+                    .alt_text
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned),
+            })
         })
-        .collect::<Vec<_>>();
+        .collect()
+}
+
+/// What the rules look at for a post with this caption, kind, media and options.
+pub(crate) fn content_of(
+    caption: &str,
+    kind: PostKind,
+    media: &[Attached],
+    options: &PostOptions,
+) -> PostContent {
+    PostContent {
+        caption: caption.to_owned(),
+        kind,
+        media: media
+            .iter()
+            .map(|m| MediaItem {
+                path: m.file.path.clone(),
+                kind: m.file.kind,
+                alt_text: m.alt_text.clone(),
+            })
+            .collect(),
+        options: options.clone(),
+    }
+}
+
+/// Writes a post's media rows, in order.
+pub(crate) async fn insert_media(
+    conn: &mut sqlx::SqliteConnection,
+    post_id: PostId,
+    media: &[Attached],
+) -> CoreResult<()> {
+    for (position, attached) in media.iter().enumerate() {
+        let position = position as i64;
+        let file = &attached.file;
+        let path = file.path.to_string_lossy();
+        let media_kind = file.kind.as_str();
+        let size = i64::try_from(file.size_bytes).unwrap_or(i64::MAX);
+        sqlx::query!(
+            "INSERT INTO media (post_id, position, path, kind, mime, size_bytes, alt_text)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            post_id,
+            position,
+            path,
+            media_kind,
+            file.mime,
+            size,
+            attached.alt_text
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The accounts a stored post is checked for, with their networks' captions.
+pub(crate) fn target_checks(post: &PostView) -> Vec<CheckTarget> {
+    post.targets
+        .iter()
+        .map(|t| CheckTarget {
+            account: t.account_id,
+            platform: t.platform,
+            name: t.account_name.clone(),
+            caption: t.caption.clone(),
+        })
+        .collect()
+}
+
+/// Refuses a post that breaks a rule of one of its networks, naming every broken rule (once,
+/// even when several accounts of a network break it).
+pub(crate) fn refuse_violations(checks: &[NetworkCheck]) -> CoreResult<()> {
+    let mut problems: Vec<String> = Vec::new();
+    for check in checks {
+        let network = check.platform.map(Platform::display_name).unwrap_or("?");
+        for v in &check.violations {
+            let problem = format!("{network}: {}", v.message);
+            if !problems.contains(&problem) {
+                problems.push(problem);
+            }
+        }
+    }
     if problems.is_empty() {
         return Ok(());
     }
@@ -643,7 +749,8 @@ fn refuse_violations(checks: &[NetworkCheck]) -> CoreResult<()> {
     )))
 }
 
-fn refuse_past(at: Timestamp, now: Timestamp) -> CoreResult<()> {
+/// Refuses a due time that has already passed (beyond a minute's tolerance).
+pub(crate) fn refuse_past(at: Timestamp, now: Timestamp) -> CoreResult<()> {
     if time::to_epoch(at) < time::to_epoch(now) - PAST_TOLERANCE_SECONDS {
         return Err(CoreError::invalid(format!(
             "{at} has already passed; pick a time in the future"

@@ -484,7 +484,8 @@ impl Store {
         Ok(())
     }
 
-    /// Everything the publisher needs for a claimed target.
+    /// Everything the publisher needs for a claimed target. `post.caption` is the caption this
+    /// target publishes: its network's own when the user wrote one, else the post's.
     pub async fn publish_job(
         &self,
         target_id: i64,
@@ -492,7 +493,7 @@ impl Store {
     ) -> CoreResult<Option<PublishJob>> {
         let Some(row) = sqlx::query!(
             r#"SELECT t.post_id, t.account_id, t.progress, t.remote_id, t.handed_off AS "handed_off: bool",
-                      a.platform, a.platform_account_id, a.simulated AS "simulated: bool", p.due_at AS "due_at!"
+                      t.caption, a.platform, a.platform_account_id, a.simulated AS "simulated: bool", p.due_at AS "due_at!"
                FROM targets t JOIN accounts a ON a.id = t.account_id JOIN posts p ON p.id = t.post_id
                WHERE t.id = ? AND p.due_at IS NOT NULL"#,
             target_id
@@ -510,10 +511,15 @@ impl Store {
         } else {
             PublishMode::Now
         };
+        let mut post = self.post(row.post_id).await?;
+        // The network's own caption, when it has one: every client publishes `post.caption`.
+        if let Some(caption) = row.caption {
+            post.caption = caption;
+        }
         Ok(Some(PublishJob {
             target_id,
             mode,
-            post: self.post(row.post_id).await?,
+            post,
             due_at,
             account_id: row.account_id,
             platform: row.platform.parse()?,

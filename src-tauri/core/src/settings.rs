@@ -1,7 +1,9 @@
 //! Settings shared by every Herald process through the database (so pausing publishing in the
 //! tray shows in the window and the command line at once).
 
-use crate::error::CoreResult;
+use jiff::civil::Time;
+
+use crate::error::{CoreError, CoreResult};
 use crate::store::Store;
 
 /// The default grace window: an overdue post within it is still published, later it is missed.
@@ -11,6 +13,10 @@ const PUBLISHING_PAUSED: &str = "publishing_paused";
 const GRACE_MINUTES: &str = "grace_minutes";
 const AUTOSTART: &str = "autostart";
 const SANDBOX_PORT: &str = "sandbox_port";
+const DEFAULT_POST_TIME: &str = "default_post_time";
+
+/// The time of day a draft dropped on a day is scheduled at, unless the user chose another.
+pub const DEFAULT_POST_TIME_OF_DAY: Time = Time::constant(9, 0, 0, 0);
 
 impl Store {
     async fn setting(&self, key: &str) -> CoreResult<Option<String>> {
@@ -82,6 +88,24 @@ impl Store {
         }
     }
 
+    /// The time of day (in the post's own zone) a draft dropped on a day is scheduled at;
+    /// 09:00 unless set.
+    pub async fn default_post_time(&self) -> CoreResult<Time> {
+        Ok(self
+            .setting(DEFAULT_POST_TIME)
+            .await?
+            .and_then(|v| parse_time_of_day(&v).ok())
+            .unwrap_or(DEFAULT_POST_TIME_OF_DAY))
+    }
+
+    /// Sets the time of day drafts dropped on a day are scheduled at (`HH:MM`).
+    pub async fn set_default_post_time(&self, time: &str) -> CoreResult<Time> {
+        let parsed = parse_time_of_day(time)?;
+        self.set_setting(DEFAULT_POST_TIME, &parsed.strftime("%H:%M").to_string())
+            .await?;
+        Ok(parsed)
+    }
+
     /// Whether the resident process starts at login.
     pub async fn autostart(&self) -> CoreResult<bool> {
         Ok(self.setting(AUTOSTART).await?.as_deref() == Some("true"))
@@ -92,4 +116,16 @@ impl Store {
         self.set_setting(AUTOSTART, if enabled { "true" } else { "false" })
             .await
     }
+}
+
+/// A time of day written `HH:MM` (seconds are dropped).
+fn parse_time_of_day(text: &str) -> CoreResult<Time> {
+    text.trim()
+        .parse::<Time>()
+        .map(|t| t.with().second(0).subsec_nanosecond(0).build().unwrap_or(t))
+        .map_err(|_| {
+            CoreError::invalid(format!(
+                "'{text}' is not a time of day; use HH:MM, e.g. 09:00"
+            ))
+        })
 }

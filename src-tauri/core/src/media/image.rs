@@ -285,6 +285,37 @@ pub fn prepare_image(
     })
 }
 
+/// A small upright JPEG of a photo, at most `max_side` pixels wide and high (never enlarged):
+/// decoded under the same limits as [`prepare_image`], transparency on white, EXIF orientation
+/// applied, colours converted to sRGB.
+pub fn thumbnail_jpeg(path: &Path, max_side: u32) -> CoreResult<Vec<u8>> {
+    let opened = open(path)?;
+    let (width, height) = (opened.facts.width, opened.facts.height);
+    let max_side = max_side.max(1);
+    // The width that keeps the longer side within `max_side` (the geometry scales by width).
+    let max_width = if height > width {
+        let scaled = u64::from(max_side) * u64::from(width) / u64::from(height);
+        u32::try_from(scaled).unwrap_or(max_side).max(1)
+    } else {
+        max_side
+    };
+    let limits = ImageLimits {
+        label: "Thumbnails",
+        min_aspect: 0.0,
+        max_aspect: f64::INFINITY,
+        min_width: 1,
+        max_width: max_width.min(width),
+        max_bytes: u64::MAX,
+    };
+    let geometry = Geometry::plan((width, height), &limits, None);
+    let (picture, _) = render(path, opened, &geometry)?;
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)
+        .encode_image(&picture)
+        .map_err(|err| CoreError::invalid(format!("the thumbnail cannot be encoded: {err}")))?;
+    Ok(jpeg)
+}
+
 /// Decodes the photo and makes the output picture; also says whether any pixel was transparent.
 fn render(
     path: &Path,

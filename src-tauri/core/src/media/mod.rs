@@ -3,15 +3,17 @@
 //! against each post type's limits ([`video`]).
 
 pub mod image;
+mod preview;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod units;
 pub mod video;
 
 pub use self::image::{
-    plan_image, prepare_image, read_image_facts, AspectFix, ImageFacts, ImageLimits, ImagePlan,
-    PreparedImage,
+    plan_image, prepare_image, read_image_facts, thumbnail_jpeg, AspectFix, ImageFacts,
+    ImageLimits, ImagePlan, PreparedImage,
 };
+pub use self::preview::{media_facts, thumbnail, MediaFacts, THUMBNAIL_SIZE};
 pub use self::video::{check_video, probe_video, VideoFacts, VideoLimits};
 
 use std::io::Read;

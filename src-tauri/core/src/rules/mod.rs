@@ -55,6 +55,17 @@ impl NetworkCheck {
     }
 }
 
+impl PostContent {
+    /// The same content with a network's own caption instead of the shared one (when given).
+    pub fn with_caption(&self, caption: Option<&str>) -> PostContent {
+        let mut content = self.clone();
+        if let Some(caption) = caption {
+            content.caption = caption.to_owned();
+        }
+        content
+    }
+}
+
 impl From<&PostView> for PostContent {
     fn from(post: &PostView) -> Self {
         PostContent {

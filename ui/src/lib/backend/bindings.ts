@@ -242,6 +242,108 @@ async getTiktokCreator(accountId: number) : Promise<Result<TikTokCreator | null,
 }
 },
 /**
+ * What a draft would be on each selected account (one check each): broken rules, media
+ * changes, notices. Saves nothing.
+ */
+async validatePost(draft: PostDraft) : Promise<Result<NetworkCheck[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("validate_post", { draft }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves a new post: as a draft, scheduled at its time, or due now. A post that breaks a rule
+ * is only kept as a draft.
+ */
+async createPost(draft: PostDraft, intent: PostIntent) : Promise<Result<PostView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_post", { draft, intent }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Replaces a post with the composer's content (refused once it is publishing or published).
+ */
+async updatePost(id: number, draft: PostDraft, intent: PostIntent) : Promise<Result<PostView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_post", { id, draft, intent }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Deletes a post from Herald (not from the networks it was published to).
+ */
+async deletePost(id: number) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_post", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A copy of a post at `at` (RFC 3339), or an undated draft copy when `at` is null.
+ */
+async duplicatePost(id: number, at: string | null) : Promise<Result<PostView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("duplicate_post", { id, at }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Schedules a draft dropped on a day (`YYYY-MM-DD`) at the default time of day in its zone.
+ */
+async scheduleDraftOnDay(id: number, date: string) : Promise<Result<PostView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("schedule_draft_on_day", { id, date }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * What each file is (kind, type, size, dimensions, duration), or why it cannot be used.
+ */
+async mediaFacts(paths: string[]) : Promise<Result<MediaFacts[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("media_facts", { paths }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A small JPEG preview of a photo as a data URL (cached); null for videos and unreadable files.
+ */
+async thumbnail(path: string) : Promise<Result<string | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("thumbnail", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens the system file dialog for photos and videos; the chosen absolute paths (none when
+ * cancelled).
+ */
+async pickMedia() : Promise<Result<string[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("pick_media") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The developer apps set up so far (never their secrets).
  */
 async listDeveloperApps() : Promise<Result<DeveloperApp[], AppError>> {
@@ -331,10 +433,12 @@ async disconnectAccount(accountId: number, deletePosts: boolean) : Promise<Resul
 
 export const events = __makeEvents__<{
 dataChanged: DataChanged,
+filesDropped: FilesDropped,
 openPost: OpenPost,
 signInFinished: SignInFinished
 }>({
 dataChanged: "data-changed",
+filesDropped: "files-dropped",
 openPost: "open-post",
 signInFinished: "sign-in-finished"
 })
@@ -407,6 +511,10 @@ export type AspectFix =
  */
 "crop"
 /**
+ * A caption per network, overriding the post's shared one where set.
+ */
+export type Captions = { instagram?: string | null; facebook?: string | null; tiktok?: string | null }
+/**
  * Sent to the UI when the database changed (in this process or another): reload what is shown.
  */
 export type DataChanged = null
@@ -440,6 +548,22 @@ secret: string | null }
  * What disconnecting an account did, in sentences.
  */
 export type DisconnectSummary = { message: string; notes: string[] }
+/**
+ * A file in the composer, in order.
+ */
+export type DraftMedia = { 
+/**
+ * An absolute path on this machine.
+ */
+path: string; 
+/**
+ * Alternative text for screen readers (photos).
+ */
+alt_text: string | null }
+/**
+ * Files dropped from the desktop onto the window (absolute paths), for the composer.
+ */
+export type FilesDropped = { paths: string[] }
 /**
  * How posting a target's first comment went.
  */
@@ -477,6 +601,30 @@ thumb_offset_ms?: number | null;
  * applied unless the user chose it.
  */
 aspect_fix?: AspectFix | null }
+/**
+ * What Herald reads from a media file's header, before it is attached.
+ */
+export type MediaFacts = { 
+/**
+ * The path as it was asked for.
+ */
+path: string; kind: MediaKind | null; 
+/**
+ * The MIME type recognised from the content (not the name).
+ */
+mime: string | null; size_bytes: number | null; 
+/**
+ * Width as shown (photos: after the EXIF orientation).
+ */
+width: number | null; height: number | null; 
+/**
+ * Videos: how long they play.
+ */
+duration_ms: number | null; 
+/**
+ * Why the file cannot be used, as a sentence.
+ */
+problem: string | null }
 /**
  * Whether a media file is a still image or a video.
  */
@@ -517,6 +665,39 @@ export type OpenPost = { id: number }
  * A network Herald publishes to.
  */
 export type Platform = "instagram" | "facebook" | "tiktok"
+/**
+ * What the composer edits. `at` is a wall-clock time (`YYYY-MM-DDTHH:MM`) read in `timezone`,
+ * or `None` for an undated draft.
+ */
+export type PostDraft = { 
+/**
+ * The caption every network gets unless `captions` overrides it.
+ */
+caption: string; 
+/**
+ * Per-network captions; absent or null means `caption`.
+ */
+captions: Captions; kind: PostKind; accounts: number[]; media: DraftMedia[]; options: PostOptions; at: string | null; 
+/**
+ * The IANA zone `at` is read in and the post is planned in.
+ */
+timezone: string }
+/**
+ * What saving the composer means.
+ */
+export type PostIntent = 
+/**
+ * Keep it (rules may be broken; a date is optional).
+ */
+"draft" | 
+/**
+ * Publish it at its date and time (every rule must hold).
+ */
+"schedule" | 
+/**
+ * Publish it now (every rule must hold).
+ */
+"publish_now"
 /**
  * What kind of post this is; each platform accepts some of them.
  */
@@ -633,7 +814,11 @@ export type TargetStatus =
 /**
  * One post on one account.
  */
-export type TargetView = { account_id: number; account_name: string; platform: Platform; status: TargetStatus; permalink?: string | null; error?: TargetError | null; 
+export type TargetView = { account_id: number; account_name: string; platform: Platform; status: TargetStatus; 
+/**
+ * This network's own caption, when it overrides the post's shared one.
+ */
+caption?: string | null; permalink?: string | null; error?: TargetError | null; 
 /**
  * The optional first comment's own outcome (its failure leaves the post published).
  */

@@ -101,7 +101,8 @@ function posts(now: Date): PostView[] {
             "This would be post 51 within 24 hours on @lindenbakery; Instagram allows 50 (as Instagram last reported). " +
             "Move it later or it will wait for a free slot.",
         }),
-        target(2, "scheduled"),
+        // Facebook gets its own words (no hashtags there).
+        target(2, "scheduled", { caption: "Five breads you should try this autumn — which one is your favourite?" }),
       ],
     },
     {

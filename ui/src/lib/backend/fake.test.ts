@@ -3,7 +3,7 @@ import { makeAccount, makePost, makeTarget } from "../testing";
 import { localDate } from "../time";
 import { createFakeBackend, type FakeData } from "./fake";
 import { demoData } from "./demo";
-import { BackendError } from "./types";
+import { BackendError, type PostDraft } from "./types";
 
 const now = () => new Date("2026-03-01T00:00:00Z");
 
@@ -271,5 +271,147 @@ describe("demo data", () => {
     expect(reconnect.apps).toEqual([]);
     expect(reconnect.accounts.find((a) => a.platform === "instagram")).toMatchObject({ status: "needs_reconnect" });
     expect(reconnect.accounts.find((a) => a.platform === "instagram")?.reconnect_reason).toBeTruthy();
+  });
+});
+
+describe("fake backend: composer", () => {
+  const accounts = [
+    makeAccount({ id: 1, platform: "instagram", name: "@acme" }),
+    makeAccount({ id: 2, platform: "facebook", name: "Acme Page" }),
+  ];
+  const status = { publishing: "running" as const, sandbox: false, tray_icon: true, data_dir: "/data" };
+
+  function composer(posts = [makePost({ id: 1, due_at: null, draft: true, timezone: "Europe/Berlin", targets: [makeTarget("draft")] })]) {
+    return createFakeBackend({ posts, accounts, status }, { now });
+  }
+
+  function draft(extra: Partial<PostDraft> = {}): PostDraft {
+    return {
+      caption: "Fresh bread",
+      captions: {},
+      kind: "post",
+      accounts: [1, 2],
+      media: [{ path: "/pics/bread.jpg", alt_text: "A loaf" }],
+      options: { instagram: {} },
+      at: "2026-03-10T09:00",
+      timezone: "Europe/Berlin",
+      ...extra,
+    };
+  }
+
+  it("validates one check per account, with each network's own caption", async () => {
+    const b = composer();
+    const checks = await b.validatePost(draft({ captions: { instagram: "x".repeat(2201) } }));
+    expect(checks.map((c) => [c.platform, c.account, c.violations.length])).toEqual([
+      ["instagram", "@acme", 1],
+      ["facebook", "Acme Page", 0],
+    ]);
+    expect(checks[0].violations[0].message).toMatch(/2,201 characters; Instagram allows 2,200/);
+    expect(await b.listDrafts()).toHaveLength(1); // never saves
+  });
+
+  it("creates a scheduled post at the wall-clock time in its zone, with per-network captions", async () => {
+    const b = composer();
+    const post = await b.createPost(draft({ captions: { facebook: "Longer words for Facebook" } }), "schedule");
+    expect(post).toMatchObject({ id: 2, draft: false, due_at: "2026-03-10T08:00:00Z", caption: "Fresh bread" });
+    expect(post.targets.map((t) => [t.platform, t.status, t.caption])).toEqual([
+      ["instagram", "scheduled", null],
+      ["facebook", "scheduled", "Longer words for Facebook"],
+    ]);
+    expect(post.media[0]).toMatchObject({ path: "/pics/bread.jpg", kind: "image", mime: "image/jpeg", alt_text: "A loaf" });
+  });
+
+  it("keeps drafts with violations but refuses to schedule them, naming the rule", async () => {
+    const b = composer();
+    const long = draft({ captions: { instagram: "x".repeat(2201) } });
+    const kept = await b.createPost({ ...long, at: null }, "draft");
+    expect(kept).toMatchObject({ draft: true, due_at: null });
+    expect(kept.targets.every((t) => t.status === "draft")).toBe(true);
+    const err = await rejection(b.createPost(long, "schedule"));
+    expect(err.code).toBe("invalid_input");
+    expect(err.message).toMatch(/Instagram: This caption is 2,201 characters/);
+    expect((await rejection(b.createPost(draft({ at: null }), "schedule"))).message).toMatch(/needs a date and time/);
+    expect((await rejection(b.createPost(draft({ at: "2026-02-01T09:00" }), "schedule"))).message).toMatch(/already passed/);
+    expect((await rejection(b.createPost(draft({ at: "2026-03-29T02:30" }), "schedule"))).message).toMatch(/does not exist in Europe\/Berlin/);
+    expect((await rejection(b.createPost(draft({ accounts: [9] }), "draft"))).code).toBe("not_found");
+  });
+
+  it("publishes now: due at the current time", async () => {
+    const post = await composer().createPost(draft({ at: null }), "publish_now");
+    expect(post).toMatchObject({ draft: false, due_at: now().toISOString() });
+  });
+
+  it("updates a post, replacing its accounts, but not once it is published", async () => {
+    const b = composer([
+      makePost({ id: 1, due_at: "2026-03-10T08:00:00Z", targets: [makeTarget("scheduled")] }),
+      makePost({ id: 2, targets: [makeTarget("published")] }),
+    ]);
+    const cb = vi.fn();
+    b.onDataChanged(cb);
+    const post = await b.updatePost(1, draft({ accounts: [2], caption: "New words" }), "schedule");
+    expect(post).toMatchObject({ id: 1, caption: "New words" });
+    expect(post.targets.map((t) => t.account_id)).toEqual([2]);
+    expect(cb).toHaveBeenCalledTimes(1);
+    const err = await rejection(b.updatePost(2, draft(), "schedule"));
+    expect(err.code).toBe("conflict");
+    expect(err.message).toMatch(/duplicate it instead/);
+  });
+
+  it("deletes, and duplicates as an undated draft or at a new time", async () => {
+    const b = composer([makePost({ id: 1, targets: [makeTarget("published", { caption: "Own" })] })]);
+    const copy = await b.duplicatePost(1, null);
+    expect(copy).toMatchObject({ id: 2, draft: true, due_at: null });
+    expect(copy.targets).toEqual([expect.objectContaining({ status: "draft", caption: "Own" })]);
+    const later = await b.duplicatePost(1, "2026-04-01T10:00:00+02:00");
+    expect(later).toMatchObject({ id: 3, draft: false, due_at: "2026-04-01T08:00:00.000Z" });
+    expect(later.targets[0].status).toBe("scheduled");
+    expect((await rejection(b.duplicatePost(1, "2026-01-01T00:00:00Z"))).code).toBe("invalid_input");
+    await expect(b.deletePost(2)).resolves.toBeNull();
+    expect((await rejection(b.getPost(2))).code).toBe("not_found");
+  });
+
+  it("schedules an undated draft on a day at the default time in its zone", async () => {
+    const b = composer();
+    const post = await b.scheduleDraftOnDay(1, "2026-03-30");
+    expect(post).toMatchObject({ draft: false, due_at: "2026-03-30T07:00:00Z" }); // 09:00 in Berlin (summer time)
+    expect(post.targets[0].status).toBe("scheduled");
+    expect((await rejection(b.scheduleDraftOnDay(1, "2026-03-31"))).code).toBe("conflict");
+  });
+
+  it("refuses a past day, a DST gap and violations, leaving the draft as it was", async () => {
+    const b = createFakeBackend(
+      {
+        posts: [
+          makePost({ id: 1, due_at: null, draft: true, timezone: "Europe/Berlin", targets: [makeTarget("draft")] }),
+          makePost({ id: 2, due_at: null, draft: true, caption: "x".repeat(2201), targets: [makeTarget("draft")] }),
+        ],
+        accounts,
+        status,
+        defaultPostTime: "02:30",
+      },
+      { now },
+    );
+    expect((await rejection(b.scheduleDraftOnDay(1, "2026-02-27"))).message).toMatch(/already passed/);
+    expect((await rejection(b.scheduleDraftOnDay(1, "2026-03-29"))).message).toMatch(/does not exist/);
+    expect((await rejection(b.scheduleDraftOnDay(2, "2026-03-20"))).message).toMatch(/Instagram: This caption/);
+    expect(await b.getPost(2)).toMatchObject({ draft: true, due_at: null });
+  });
+
+  it("answers media facts by extension, no thumbnails, an empty pick and dropped files", async () => {
+    const b = composer();
+    const [photo, film, other] = await b.mediaFacts(["/a/b.PNG", "/a/c.mov", "/a/notes.txt"]);
+    expect(photo).toMatchObject({ kind: "image", mime: "image/png", problem: null });
+    expect(film).toMatchObject({ kind: "video", mime: "video/quicktime" });
+    expect(other).toMatchObject({ kind: null });
+    expect(other.problem).toMatch(/notes\.txt is not a photo or video/);
+    expect(await b.thumbnail("/a/b.png")).toBeNull();
+    expect(await b.pickMedia()).toEqual([]);
+    const cb = vi.fn();
+    const stop = b.onFilesDropped(cb);
+    b.dropFiles(["/a/b.png"]);
+    stop();
+    b.dropFiles(["/a/c.mov"]);
+    expect(cb.mock.calls).toEqual([[["/a/b.png"]]]);
+    expect(await b.getTiktokCreator(1)).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 // The generated bindings, replaced by stubs: these tests cover the unwrapping in tauri.ts.
-const { commands, listen, listenSignIn } = vi.hoisted(() => ({
+const { commands, listen, listenSignIn, listenDrop } = vi.hoisted(() => ({
   commands: {
     listPosts: vi.fn(),
     movePostToDay: vi.fn(),
@@ -12,11 +12,19 @@ const { commands, listen, listenSignIn } = vi.hoisted(() => ({
     startSignIn: vi.fn(),
     disconnectAccount: vi.fn(),
     takeSignInResult: vi.fn(),
+    createPost: vi.fn(),
+    duplicatePost: vi.fn(),
+    mediaFacts: vi.fn(),
+    pickMedia: vi.fn(),
   },
   listen: vi.fn(),
   listenSignIn: vi.fn(),
+  listenDrop: vi.fn(),
 }));
-vi.mock("./bindings", () => ({ commands, events: { dataChanged: { listen }, signInFinished: { listen: listenSignIn } } }));
+vi.mock("./bindings", () => ({
+  commands,
+  events: { dataChanged: { listen }, signInFinished: { listen: listenSignIn }, filesDropped: { listen: listenDrop } },
+}));
 
 import { createTauriBackend } from "./tauri";
 import { BackendError } from "./types";
@@ -90,6 +98,40 @@ describe("tauri backend", () => {
     const stop = createTauriBackend().onDataChanged(cb);
     listen.mock.calls[0][0]({ event: "data-changed", id: 1, payload: null });
     expect(cb).toHaveBeenCalledTimes(1);
+    stop();
+    await vi.waitFor(() => expect(unlisten).toHaveBeenCalled());
+  });
+
+  it("passes composer calls through", async () => {
+    const draft = {
+      caption: "Hi",
+      captions: { instagram: "Hi IG" },
+      kind: "post" as const,
+      accounts: [1],
+      media: [],
+      options: {},
+      at: null,
+      timezone: "UTC",
+    };
+    commands.createPost.mockResolvedValue({ status: "error", error: { code: "invalid_input", message: "Instagram: too long." } });
+    await expect(createTauriBackend().createPost(draft, "schedule")).rejects.toMatchObject({ code: "invalid_input" });
+    expect(commands.createPost).toHaveBeenCalledWith(draft, "schedule");
+    commands.duplicatePost.mockResolvedValue({ status: "ok", data: { id: 2 } });
+    await expect(createTauriBackend().duplicatePost(1, null)).resolves.toEqual({ id: 2 });
+    expect(commands.duplicatePost).toHaveBeenCalledWith(1, null);
+    commands.mediaFacts.mockResolvedValue({ status: "ok", data: [] });
+    await expect(createTauriBackend().mediaFacts(["/a.png"])).resolves.toEqual([]);
+    commands.pickMedia.mockResolvedValue({ status: "ok", data: ["/a.png"] });
+    await expect(createTauriBackend().pickMedia()).resolves.toEqual(["/a.png"]);
+  });
+
+  it("passes dropped files to the listener", async () => {
+    const unlisten = vi.fn();
+    listenDrop.mockResolvedValue(unlisten);
+    const cb = vi.fn();
+    const stop = createTauriBackend().onFilesDropped(cb);
+    listenDrop.mock.calls[0][0]({ event: "files-dropped", id: 3, payload: { paths: ["/home/me/a.jpg"] } });
+    expect(cb).toHaveBeenCalledWith(["/home/me/a.jpg"]);
     stop();
     await vi.waitFor(() => expect(unlisten).toHaveBeenCalled());
   });

@@ -43,6 +43,20 @@ export function createTauriBackend(): Backend {
     completeSignIn: (link) => unwrap(commands.completeSignIn(link)),
     takeSignInResult: () => unwrap(commands.takeSignInResult()),
     disconnectAccount: (accountId, deletePosts) => unwrap(commands.disconnectAccount(accountId, deletePosts)),
+    validatePost: (draft) => unwrap(commands.validatePost(draft)),
+    createPost: (draft, intent) => unwrap(commands.createPost(draft, intent)),
+    updatePost: (id, draft, intent) => unwrap(commands.updatePost(id, draft, intent)),
+    deletePost: (id) => unwrap(commands.deletePost(id)),
+    duplicatePost: (id, at) => unwrap(commands.duplicatePost(id, at)),
+    scheduleDraftOnDay: (id, date) => unwrap(commands.scheduleDraftOnDay(id, date)),
+    getTiktokCreator: (accountId) => unwrap(commands.getTiktokCreator(accountId)),
+    mediaFacts: (paths) => unwrap(commands.mediaFacts(paths)),
+    thumbnail: (path) => unwrap(commands.thumbnail(path)),
+    pickMedia: () => unwrap(commands.pickMedia()),
+    onFilesDropped(cb) {
+      const unlisten = events.filesDropped.listen((event) => cb(event.payload.paths));
+      return () => void unlisten.then((stop) => stop());
+    },
     onOpenPost(cb) {
       const unlisten = events.openPost.listen((event) => cb(event.payload.id));
       return () => void unlisten.then((stop) => stop());

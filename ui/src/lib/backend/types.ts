@@ -7,28 +7,40 @@ import type {
   DeveloperApp,
   DeveloperAppForm,
   DisconnectSummary,
+  MediaFacts,
   NetworkCheck,
   Platform,
+  PostDraft,
+  PostIntent,
   PostView,
   RelaySettings,
   SignInFinished,
   SignInStarted,
+  TikTokCreator,
 } from "./bindings";
 
 export type {
   AccountStatus,
+  AspectFix,
+  Captions,
   AccountView,
   AppError,
   AppStatus,
   DeveloperApp,
   DeveloperAppForm,
   DisconnectSummary,
+  DraftMedia,
   FirstCommentView,
   InstagramOptions,
+  MediaFacts,
+  MediaKind,
   MediaView,
   NetworkCheck,
   Platform,
+  PostDraft,
+  PostIntent,
   PostKind,
+  PostOptions,
   PostView,
   PublishingState,
   QuotaView,
@@ -38,6 +50,9 @@ export type {
   TargetError,
   TargetStatus,
   TargetView,
+  TikTokCreator,
+  TikTokOptions,
+  TikTokPrivacy,
   Violation,
 } from "./bindings";
 
@@ -98,6 +113,30 @@ export interface Backend {
   onSignInFinished(cb: (outcome: SignInFinished) => void): () => void;
   /** Calls `cb` whenever posts, accounts or status change; returns an unsubscribe function. */
   onDataChanged(cb: () => void): () => void;
+
+  // The composer and the calendar's drafts.
+  /** What `draft` would be on each selected account (one check per account); never saves. Violations block Schedule. */
+  validatePost(draft: PostDraft): Promise<NetworkCheck[]>;
+  /** Saves a new post as a draft, scheduled at `draft.at`, or due now. A non-draft that breaks a rule is refused naming every rule. */
+  createPost(draft: PostDraft, intent: PostIntent): Promise<PostView>;
+  /** Replaces a post with `draft` (refused once a target is publishing or published: duplicate it instead). */
+  updatePost(id: number, draft: PostDraft, intent: PostIntent): Promise<PostView>;
+  /** Deletes a post from Herald (not from the networks it was published to). */
+  deletePost(id: number): Promise<null>;
+  /** A copy of a post at `at` (RFC 3339 instant), or an undated draft copy when null. */
+  duplicatePost(id: number, at: string | null): Promise<PostView>;
+  /** Schedules a draft on a day ("YYYY-MM-DD") at the default time of day in the post's zone (an undated draft) or its own time. */
+  scheduleDraftOnDay(id: number, date: string): Promise<PostView>;
+  /** What TikTok last said about an account's creator (privacy levels, interactions, longest video); null if unknown. */
+  getTiktokCreator(accountId: number): Promise<TikTokCreator | null>;
+  /** What each file is (kind, size, dimensions, duration), or why it cannot be used. */
+  mediaFacts(paths: string[]): Promise<MediaFacts[]>;
+  /** A small JPEG preview ("data:image/jpeg;base64,…", at most 256 px); null for videos and unreadable files. */
+  thumbnail(path: string): Promise<string | null>;
+  /** Opens the system file dialog for images and videos; the chosen absolute paths ([] when cancelled). */
+  pickMedia(): Promise<string[]>;
+  /** Calls `cb` with the paths of files dropped from the desktop onto the window; returns an unsubscribe function. */
+  onFilesDropped(cb: (paths: string[]) => void): () => void;
 }
 
 /** Every backend method rejects with this; `message` is meant for the user. */
