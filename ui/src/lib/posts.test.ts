@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { aggregateStatus, isLocked, NO_PLATFORM_COLOR, postColor, postTitle, toCalendarEvent } from "./posts";
+import { accountColor, NO_ACCOUNT_COLOR } from "./colors";
+import { aggregateStatus, isLocked, postAvatar, postColor, postPreview, postTitle, toCalendarEvent } from "./posts";
 import { makePost, makeTarget } from "./testing";
 
 describe("aggregateStatus", () => {
@@ -43,10 +44,41 @@ describe("postTitle", () => {
 });
 
 describe("postColor", () => {
-  it("follows the first target's platform", () => {
-    expect(postColor(makePost({ targets: [makeTarget("scheduled", { platform: "facebook" }), makeTarget("scheduled")] }))).toBe("#1877f2");
-    expect(postColor(makePost({ targets: [makeTarget("scheduled", { platform: "tiktok" })] }))).toBe("#111111");
-    expect(postColor(makePost({ targets: [] }))).toBe(NO_PLATFORM_COLOR);
+  it("follows the first target's account", () => {
+    const post = makePost({ targets: [makeTarget("scheduled", { account_id: 3 }), makeTarget("scheduled", { account_id: 1 })] });
+    expect(postColor(post)).toBe(accountColor(3));
+    expect(postColor(makePost({ targets: [] }))).toBe(NO_ACCOUNT_COLOR);
+  });
+});
+
+describe("postAvatar", () => {
+  it("shows the first account's initials and counts the others", () => {
+    const post = makePost({
+      targets: [
+        makeTarget("scheduled", { account_id: 2, account_name: "Linden Bakery", platform: "facebook" }),
+        makeTarget("scheduled", { account_id: 1, account_name: "@lindenbakery", platform: "instagram" }),
+      ],
+    });
+    expect(postAvatar(post)).toEqual({
+      initials: "LB",
+      color: accountColor(2),
+      label: "Linden Bakery (Facebook), @lindenbakery (Instagram)",
+      more: 1,
+    });
+  });
+
+  it("has a placeholder for posts without accounts", () => {
+    expect(postAvatar(makePost({ targets: [] }))).toMatchObject({ initials: "–", more: 0, label: "No account yet" });
+  });
+});
+
+describe("postPreview", () => {
+  it("previews the first media item", () => {
+    const image = { id: 1, path: "/a.jpg", kind: "image" as const, mime: "image/jpeg", size_bytes: 1 };
+    const video = { id: 2, path: "/b.mp4", kind: "video" as const, mime: "video/mp4", size_bytes: 1 };
+    expect(postPreview(makePost({ media: [image, video] }))).toEqual({ kind: "image", path: "/a.jpg" });
+    expect(postPreview(makePost({ media: [video, image] }))).toEqual({ kind: "video", path: "/b.mp4" });
+    expect(postPreview(makePost({ media: [] }))).toBeNull();
   });
 });
 
@@ -58,14 +90,17 @@ describe("toCalendarEvent", () => {
       title: "Launch day",
       start: "2026-06-10T09:00:00Z",
       allDay: false,
-      color: "#d6249f",
+      color: accountColor(1),
       startEditable: true,
-      extendedProps: { post, status: "scheduled" },
+      durationEditable: false,
+      extendedProps: { post, status: "scheduled", locked: false },
     });
   });
 
   it("makes published posts non-draggable", () => {
-    expect(toCalendarEvent(makePost({ targets: [makeTarget("published")] }))?.startEditable).toBe(false);
+    const event = toCalendarEvent(makePost({ targets: [makeTarget("published")] }));
+    expect(event?.editable).toBe(false);
+    expect(event?.extendedProps?.locked).toBe(true);
   });
 
   it("skips posts without a due time", () => {
