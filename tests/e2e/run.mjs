@@ -867,6 +867,10 @@ async function main() {
     const link = await browser.$(`a[href^="https://www.facebook.com/"]`);
     await link.waitForDisplayed({ timeout: 5000, timeoutMsg: "no permalink in the post detail" });
     note(`permalink: ${await link.getAttribute("href")}`);
+    await (await browser.$("#post-history summary")).click();
+    const published = await browser.$('#post-history li[data-outcome-tone="ok"]');
+    await published.waitForDisplayed({ timeout: 5000, timeoutMsg: "the history shows no successful attempt" });
+    note(`history: ${(await browser.execute(() => [...document.querySelectorAll("#post-history li")].map((li) => li.textContent.replace(/\s+/g, " ").trim()))).join(" | ")}`);
     await settle();
     await webShot("x-published-detail.png");
     await browser.keys("Escape");

@@ -42,6 +42,16 @@ pub struct AppStatus {
 
 type CommandResult<T> = Result<T, AppError>;
 
+/// Every publishing attempt of a post's targets, oldest first (the post detail's history).
+#[tauri::command]
+#[specta::specta]
+pub async fn get_post_history(
+    state: State<'_, AppState>,
+    id: PostId,
+) -> CommandResult<Vec<herald_core::history::AttemptView>> {
+    Ok(state.store.post_history(id).await?)
+}
+
 /// Posts due in `[from, to)` (RFC 3339 instants): the calendar's visible range.
 #[tauri::command]
 #[specta::specta]

@@ -60,6 +60,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::list_drafts,
             commands::list_attention,
             commands::get_post,
+            commands::get_post_history,
             commands::reschedule_post,
             commands::move_post_to_day,
             commands::retry_post,

@@ -153,6 +153,32 @@ async fn nothing_publishes_while_paused() {
 }
 
 #[tokio::test]
+async fn the_history_lists_each_attempt_with_its_outcome() {
+    let (store, _dir) = store().await;
+    let page = account(&store, Platform::Facebook, "page").await;
+    let post = store
+        .create_post(scheduled(&[page.id], now(), "UTC"), now())
+        .await
+        .unwrap();
+    assert!(store.post_history(post.id).await.unwrap().is_empty());
+    scheduler_at(&store, NoPlatformClients, now(), "a")
+        .run_until_idle()
+        .await
+        .unwrap();
+    store.retry_post(post.id, None, now()).await.unwrap();
+    scheduler_at(&store, CountingPublisher::default(), now(), "b")
+        .run_until_idle()
+        .await
+        .unwrap();
+    let history = store.post_history(post.id).await.unwrap();
+    let outcomes: Vec<_> = history.iter().map(|a| a.outcome.as_deref()).collect();
+    assert_eq!(outcomes, [Some("failed"), Some("published")]);
+    assert_eq!(history[0].code.as_deref(), Some("platform_unavailable"));
+    assert_eq!(history[0].account_name, "page");
+    assert!(history.iter().all(|a| a.finished_at.is_some()));
+}
+
+#[tokio::test]
 async fn a_platform_without_a_client_fails_with_a_plain_reason() {
     let (store, _dir) = store().await;
     let page = account(&store, Platform::Facebook, "page").await;

@@ -52,6 +52,17 @@ async getPost(id: number) : Promise<Result<PostView, AppError>> {
 }
 },
 /**
+ * Every publishing attempt of a post's targets, oldest first (the post detail's history).
+ */
+async getPostHistory(id: number) : Promise<Result<AttemptView[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("get_post_history", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Moves a post to an exact instant, keeping its zone.
  */
 async reschedulePost(id: number, at: string) : Promise<Result<PostView, AppError>> {
@@ -510,6 +521,27 @@ export type AspectFix =
  * Cut the photo, centred, to the nearest allowed ratio.
  */
 "crop"
+/**
+ * One publishing attempt of one target.
+ */
+export type AttemptView = { account_id: number; account_name: string; platform: Platform; 
+/**
+ * When it started (RFC 3339).
+ */
+started_at: string; 
+/**
+ * When it ended (RFC 3339); `None` while it runs, or when its process was killed.
+ */
+finished_at: string | null; 
+/**
+ * `published`, `handed_off` (Facebook holds it for its time), `retry`, `failed` or
+ * `interrupted`; `None` while it runs.
+ */
+outcome: string | null; code: string | null; 
+/**
+ * What happened, as a sentence.
+ */
+message: string | null }
 /**
  * A caption per network, overriding the post's shared one where set.
  */

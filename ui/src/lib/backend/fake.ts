@@ -9,6 +9,7 @@ import {
   BackendError,
   type AccountView,
   type AppStatus,
+  type AttemptView,
   type Backend,
   type DeveloperApp,
   type MediaFacts,
@@ -42,6 +43,8 @@ export interface FakeData {
   defaultPostTime?: string;
   /** What the file dialog of `pickMedia` "chooses"; nothing if unset. */
   picked?: string[];
+  /** What `getPostHistory` answers, by post id (no attempts for the others). */
+  history?: Record<number, AttemptView[]>;
 }
 
 /** The fake backend, plus what tests can do to it from outside. */
@@ -428,6 +431,10 @@ export function createFakeBackend(initial: FakeData, { now = () => new Date() }:
     },
     async getPost(id) {
       return copy(find(id));
+    },
+    async getPostHistory(id) {
+      find(id);
+      return copy(data.history?.[id] ?? []);
     },
     async reschedule(id, at) {
       if (Number.isNaN(Date.parse(at))) throw new BackendError("invalid_input", `"${at}" is not a valid time.`);

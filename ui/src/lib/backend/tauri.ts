@@ -20,6 +20,7 @@ export function createTauriBackend(): Backend {
     listDrafts: () => unwrap(commands.listDrafts()),
     listAttention: () => unwrap(commands.listAttention()),
     getPost: (id) => unwrap(commands.getPost(id)),
+    getPostHistory: (id) => unwrap(commands.getPostHistory(id)),
     reschedule: (id, at) => unwrap(commands.reschedulePost(id, at)),
     moveToDay: (id, date) => unwrap(commands.movePostToDay(id, date)),
     retry: (id, accountId) => unwrap(commands.retryPost(id, accountId ?? null)),

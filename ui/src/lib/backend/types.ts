@@ -2,6 +2,7 @@
 // and fake.ts (in-memory, for tests and for running the UI in a plain browser).
 import type {
   AccountView,
+  AttemptView,
   AppError,
   AppStatus,
   DeveloperApp,
@@ -21,6 +22,7 @@ import type {
 
 export type {
   AccountStatus,
+  AttemptView,
   AspectFix,
   Captions,
   AccountView,
@@ -64,6 +66,8 @@ export interface Backend {
   /** Posts with a failed or missed target: the *Needs attention* list. */
   listAttention(): Promise<PostView[]>;
   getPost(id: number): Promise<PostView>;
+  /** Every publishing attempt of the post's targets, oldest first. */
+  getPostHistory(id: number): Promise<AttemptView[]>;
   /** Move a post to an exact instant (RFC 3339). */
   reschedule(id: number, at: string): Promise<PostView>;
   /** Move a post to another day ("YYYY-MM-DD"), keeping its time of day in its own time zone. */
