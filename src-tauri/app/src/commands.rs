@@ -42,6 +42,19 @@ pub struct AppStatus {
 
 type CommandResult<T> = Result<T, AppError>;
 
+/// The posting-limit warnings (Instagram's quota, TikTok's daily cap) the post would get if it
+/// were moved to `at` (RFC 3339): the calendar asks before such a move. Changes nothing.
+#[tauri::command]
+#[specta::specta]
+pub async fn move_warnings(
+    state: State<'_, AppState>,
+    id: PostId,
+    at: String,
+) -> CommandResult<Vec<String>> {
+    let at = time::parse_due_time(&at, Some("UTC"))?.at;
+    Ok(state.store.warnings_if_moved(id, at).await?)
+}
+
 /// Every publishing attempt of a post's targets, oldest first (the post detail's history).
 #[tauri::command]
 #[specta::specta]

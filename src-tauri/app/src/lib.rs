@@ -61,6 +61,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::list_attention,
             commands::get_post,
             commands::get_post_history,
+            commands::move_warnings,
             commands::reschedule_post,
             commands::move_post_to_day,
             commands::retry_post,

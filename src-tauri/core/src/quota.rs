@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
-use crate::domain::{AccountId, QuotaView};
+use crate::domain::{AccountId, PostId, QuotaView};
 use crate::error::CoreResult;
 use crate::store::Store;
 use crate::time;
@@ -87,6 +87,35 @@ impl Store {
     /// Warnings for the scheduled Instagram targets of the posts in `post_ids` (a JSON array)
     /// that would exceed their account's quota, keyed by target id.
     pub(crate) async fn quota_warnings(&self, post_ids: &str) -> CoreResult<HashMap<i64, String>> {
+        let mut conn = self.pool().acquire().await?;
+        quota_warnings_on(&mut conn, post_ids).await
+    }
+
+    /// The warnings a post's scheduled Instagram and TikTok targets would carry if it were due
+    /// at `at` instead: what the calendar asks before a move that would exceed a quota. The
+    /// move is tried in a transaction that is rolled back, so nothing changes.
+    pub async fn warnings_if_moved(&self, post: PostId, at: Timestamp) -> CoreResult<Vec<String>> {
+        self.post(post).await?;
+        let at_s = time::to_epoch(at);
+        let ids = format!("[{post}]");
+        let mut tx = self.pool().begin().await?;
+        sqlx::query!("UPDATE posts SET due_at = ? WHERE id = ?", at_s, post)
+            .execute(&mut *tx)
+            .await?;
+        let warnings = quota_warnings_on(&mut tx, &ids).await;
+        tx.rollback().await?;
+        let mut warnings: Vec<(i64, String)> = warnings?.into_iter().collect();
+        warnings.sort();
+        Ok(warnings.into_iter().map(|(_, w)| w).collect())
+    }
+}
+
+/// [`Store::quota_warnings`] on one connection (a transaction sees its own changes).
+async fn quota_warnings_on(
+    conn: &mut sqlx::SqliteConnection,
+    post_ids: &str,
+) -> CoreResult<HashMap<i64, String>> {
+    {
         let rows = sqlx::query!(
             r#"SELECT t.id AS "id!", a.name, a.platform, a.quota_total, a.quota_window_seconds,
                       (SELECT count(*) FROM targets o JOIN posts op ON op.id = o.post_id
@@ -104,7 +133,7 @@ impl Store {
             INSTAGRAM_QUOTA_WINDOW_SECONDS,
             post_ids
         )
-        .fetch_all(self.pool())
+        .fetch_all(&mut *conn)
         .await?;
         let mut warnings = HashMap::new();
         for row in rows {

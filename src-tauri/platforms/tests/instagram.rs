@@ -593,6 +593,21 @@ async fn scheduling_past_the_quota_is_flagged_when_scheduled() {
     );
     let first = ig.store.post(posts[0].id).await.unwrap();
     assert!(first.targets[0].warning.is_none());
+
+    // The calendar asks before a move: to the same day it still breaks the quota, a week later
+    // it does not; asking changes nothing.
+    let due: jiff::Timestamp = third.due_at.clone().unwrap().parse().unwrap();
+    let same_day = ig.store.warnings_if_moved(third.id, due).await.unwrap();
+    assert_eq!(same_day.len(), 1, "{same_day:?}");
+    assert!(same_day[0].contains("allows 2"), "{same_day:?}");
+    let week_later = due + jiff::SignedDuration::from_hours(7 * 24);
+    assert!(ig
+        .store
+        .warnings_if_moved(third.id, week_later)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(ig.store.post(third.id).await.unwrap().due_at, third.due_at);
 }
 
 #[tokio::test]

@@ -63,6 +63,18 @@ async getPostHistory(id: number) : Promise<Result<AttemptView[], AppError>> {
 }
 },
 /**
+ * The posting-limit warnings (Instagram's quota, TikTok's daily cap) the post would get if it
+ * were moved to `at` (RFC 3339): the calendar asks before such a move. Changes nothing.
+ */
+async moveWarnings(id: number, at: string) : Promise<Result<string[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("move_warnings", { id, at }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Moves a post to an exact instant, keeping its zone.
  */
 async reschedulePost(id: number, at: string) : Promise<Result<PostView, AppError>> {

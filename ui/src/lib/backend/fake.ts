@@ -45,6 +45,8 @@ export interface FakeData {
   picked?: string[];
   /** What `getPostHistory` answers, by post id (no attempts for the others). */
   history?: Record<number, AttemptView[]>;
+  /** What `moveWarnings` answers, by post id (none for the others). */
+  moveWarnings?: Record<number, string[]>;
 }
 
 /** The fake backend, plus what tests can do to it from outside. */
@@ -431,6 +433,11 @@ export function createFakeBackend(initial: FakeData, { now = () => new Date() }:
     },
     async getPost(id) {
       return copy(find(id));
+    },
+    async moveWarnings(id, at) {
+      find(id);
+      if (Number.isNaN(Date.parse(at))) throw new BackendError("invalid_input", `"${at}" is not a valid time.`);
+      return [...(data.moveWarnings?.[id] ?? [])];
     },
     async getPostHistory(id) {
       find(id);

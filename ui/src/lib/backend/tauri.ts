@@ -21,6 +21,7 @@ export function createTauriBackend(): Backend {
     listAttention: () => unwrap(commands.listAttention()),
     getPost: (id) => unwrap(commands.getPost(id)),
     getPostHistory: (id) => unwrap(commands.getPostHistory(id)),
+    moveWarnings: (id, at) => unwrap(commands.moveWarnings(id, at)),
     reschedule: (id, at) => unwrap(commands.reschedulePost(id, at)),
     moveToDay: (id, date) => unwrap(commands.movePostToDay(id, date)),
     retry: (id, accountId) => unwrap(commands.retryPost(id, accountId ?? null)),

@@ -66,6 +66,8 @@ export interface Backend {
   /** Posts with a failed or missed target: the *Needs attention* list. */
   listAttention(): Promise<PostView[]>;
   getPost(id: number): Promise<PostView>;
+  /** The posting-limit warnings the post would get at `at` (RFC 3339); nothing changes. */
+  moveWarnings(id: number, at: string): Promise<string[]>;
   /** Every publishing attempt of the post's targets, oldest first. */
   getPostHistory(id: number): Promise<AttemptView[]>;
   /** Move a post to an exact instant (RFC 3339). */
