@@ -142,6 +142,14 @@ fn killed_mid_upload_the_next_run_resumes_at_the_confirmed_chunk() {
         "--json",
     ]);
     kill_at(&herald, "tiktok.upload.after_chunk");
+    // Killed after TikTok confirmed the first chunk: the post shows how far the upload got.
+    let halfway = herald.json(&["posts", "show", &post["id"].to_string(), "--json"]);
+    let upload = &halfway["targets"][0]["upload"];
+    assert_eq!(upload["sent_bytes"], 10_000_000, "{halfway}");
+    assert_eq!(
+        upload["total_bytes"], halfway["media"][0]["size_bytes"],
+        "{halfway}"
+    );
     let out = herald.run(&["run", "--until-idle"]);
     assert!(
         out.status.success(),

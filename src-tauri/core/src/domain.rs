@@ -205,6 +205,38 @@ pub struct TargetView {
     /// the account's daily publishing quota.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
+    /// While a video is being uploaded: how much of it the platform has confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload: Option<UploadProgress>,
+}
+
+/// How far a video upload has got, from what the platform confirmed (TikTok's chunks,
+/// Facebook's resumable upload).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UploadProgress {
+    pub sent_bytes: u64,
+    pub total_bytes: u64,
+}
+
+impl UploadProgress {
+    /// Reads a publishing target's recorded progress (`offset` or `uploaded` bytes, out of
+    /// `file_size` or else the video's size). `None` when nothing was confirmed yet.
+    pub fn from_recorded(progress: &str, video_size: Option<u64>) -> Option<UploadProgress> {
+        let value: serde_json::Value = serde_json::from_str(progress).ok()?;
+        let sent = value
+            .get("offset")
+            .or_else(|| value.get("uploaded"))
+            .and_then(serde_json::Value::as_u64)?;
+        let total = value
+            .get("file_size")
+            .and_then(serde_json::Value::as_u64)
+            .or(video_size)?;
+        (sent > 0 && total > 0).then_some(UploadProgress {
+            sent_bytes: sent.min(total),
+            total_bytes: total,
+        })
+    }
 }
 
 /// How posting a target's first comment went.
@@ -265,5 +297,31 @@ mod tests {
             serde_json::to_string(&Platform::TikTok).unwrap(),
             "\"tiktok\""
         );
+    }
+
+    #[test]
+    fn upload_progress_reads_what_the_platforms_record() {
+        let tiktok = UploadProgress::from_recorded(
+            r#"{"publish_id":"p","offset":30000000}"#,
+            Some(300_000_000),
+        );
+        assert_eq!(
+            tiktok,
+            Some(UploadProgress {
+                sent_bytes: 30_000_000,
+                total_bytes: 300_000_000
+            })
+        );
+        let facebook =
+            UploadProgress::from_recorded(r#"{"uploaded":4194304,"file_size":8388608}"#, None);
+        assert_eq!(
+            facebook.map(|p| p.sent_bytes * 2 == p.total_bytes),
+            Some(true)
+        );
+        assert_eq!(
+            UploadProgress::from_recorded(r#"{"offset":0}"#, Some(10)),
+            None
+        );
+        assert_eq!(UploadProgress::from_recorded("not json", Some(10)), None);
     }
 }

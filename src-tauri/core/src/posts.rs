@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use crate::compose::Captions;
 use crate::domain::{
     AccountId, AccountStatus, FirstCommentView, MediaKind, MediaView, Platform, PostId, PostKind,
-    PostView, TargetError, TargetStatus, TargetView,
+    PostView, TargetError, TargetStatus, TargetView, UploadProgress,
 };
 use crate::error::{CoreError, CoreResult};
 use crate::media;
@@ -577,7 +577,7 @@ impl Store {
         for t in sqlx::query!(
             r#"SELECT t.id AS "id!", t.post_id, t.account_id, a.name AS account_name, a.platform, t.status,
                       t.permalink, t.error_code, t.error_message, t.first_comment_id,
-                      t.first_comment_error, a.status AS account_status, t.caption
+                      t.first_comment_error, a.status AS account_status, t.progress, t.caption
                FROM targets t JOIN accounts a ON a.id = t.account_id
                WHERE t.post_id IN (SELECT value FROM json_each(?)) ORDER BY t.post_id, a.id"#,
             ids
@@ -606,6 +606,19 @@ impl Store {
             } else {
                 warnings.remove(&t.id)
             };
+            let upload = if status == TargetStatus::Publishing {
+                let video_size = media.get(&t.post_id).and_then(|items| {
+                    items
+                        .iter()
+                        .find(|m| m.kind == MediaKind::Video)
+                        .and_then(|m| u64::try_from(m.size_bytes).ok())
+                });
+                t.progress
+                    .as_deref()
+                    .and_then(|p| UploadProgress::from_recorded(p, video_size))
+            } else {
+                None
+            };
             targets.entry(t.post_id).or_default().push(TargetView {
                 account_id: t.account_id,
                 account_name: t.account_name,
@@ -616,6 +629,7 @@ impl Store {
                 error,
                 first_comment,
                 warning,
+                upload,
             });
         }
         rows.into_iter()

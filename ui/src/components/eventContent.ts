@@ -5,6 +5,7 @@ import type { EventDisplayInfo } from "fullcalendar";
 import type { PostView } from "../lib/backend/types";
 import { postAvatar, postPreview, STATUS_GLYPHS, STATUS_LABELS, type PostStatus } from "../lib/posts";
 import type { ThumbnailCache } from "../lib/thumbnails";
+import { uploadLine } from "../lib/upload";
 
 function span(className: string, text = ""): HTMLSpanElement {
   const el = document.createElement("span");
@@ -109,9 +110,11 @@ export function createPostContent(thumbnails: ThumbnailObserver) {
 
     const badge = span("herald-status-badge", status === "publishing" ? "" : STATUS_GLYPHS[status]);
     badge.dataset.status = status;
-    badge.title = STATUS_LABELS[status];
+    // While a video uploads, the badge says how far it has got.
+    const uploading = post.targets.map(uploadLine).find((line) => line !== null);
+    badge.title = uploading ? uploading.text : STATUS_LABELS[status];
     badge.setAttribute("role", "img");
-    badge.setAttribute("aria-label", STATUS_LABELS[status]);
+    badge.setAttribute("aria-label", badge.title);
     root.append(badge);
     return { domNodes: [root] };
   };

@@ -871,7 +871,11 @@ first_comment?: FirstCommentView | null;
  * Something the user should know before this target's time, e.g. that it would exceed
  * the account's daily publishing quota.
  */
-warning?: string | null }
+warning?: string | null; 
+/**
+ * While a video is being uploaded: how much of it the platform has confirmed.
+ */
+upload?: UploadProgress | null }
 /**
  * A TikTok creator's posting options.
  */
@@ -926,6 +930,11 @@ photo_title?: string | null }
  * Who can see a TikTok post, as TikTok names it.
  */
 export type TikTokPrivacy = "PUBLIC_TO_EVERYONE" | "MUTUAL_FOLLOW_FRIENDS" | "FOLLOWER_OF_CREATOR" | "SELF_ONLY"
+/**
+ * How far a video upload has got, from what the platform confirmed (TikTok's chunks,
+ * Facebook's resumable upload).
+ */
+export type UploadProgress = { sent_bytes: number; total_bytes: number }
 /**
  * One rule a post breaks, named so the user can fix it: the limit and the actual value.
  */
