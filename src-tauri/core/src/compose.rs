@@ -298,6 +298,21 @@ impl Store {
         )
         .execute(&mut *tx)
         .await?;
+        // Checked again now that this transaction holds the write lock: a scheduler may have
+        // claimed a target since the check above, and its attempt must not be disturbed.
+        let live = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!: i64" FROM targets
+               WHERE post_id = ? AND status IN ('publishing', 'published')"#,
+            id
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if live > 0 {
+            tx.rollback().await?;
+            return Err(CoreError::conflict(format!(
+                "post {id} started publishing while you edited it; it cannot be changed now — duplicate it to post it again"
+            )));
+        }
         // What Facebook holds for later no longer matches the post: cancelled there first (by
         // the scheduler, which retries); until then those targets cannot be published again.
         sqlx::query!(
