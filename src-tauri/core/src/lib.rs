@@ -10,6 +10,7 @@ pub mod creator;
 pub mod domain;
 pub mod error;
 pub mod failpoint;
+pub mod hex;
 pub mod history;
 pub mod logging;
 pub mod media;

@@ -5,10 +5,10 @@
 //! the database can be used to complete a sign-in.
 
 use jiff::{SignedDuration, Timestamp};
-use sha2::{Digest, Sha256};
 
 use crate::domain::Platform;
 use crate::error::{CoreError, CoreResult};
+use crate::hex::{random_hex, sha256_hex};
 use crate::store::Store;
 use crate::time;
 
@@ -50,29 +50,6 @@ impl From<CallbackRefused> for CoreError {
     fn from(refused: CallbackRefused) -> Self {
         CoreError::Conflict(refused.to_string())
     }
-}
-
-/// Random bytes as lowercase hex: `state` values and PKCE verifiers.
-pub fn random_hex(bytes: usize) -> CoreResult<String> {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf)
-        .map_err(|err| CoreError::Unavailable(format!("no random numbers from the OS: {err}")))?;
-    Ok(to_hex(&buf))
-}
-
-/// SHA-256 as lowercase hex (TikTok's PKCE challenge, the stored form of a `state`).
-pub fn sha256_hex(text: &str) -> String {
-    to_hex(&Sha256::digest(text.as_bytes()))
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 0xf)]));
-    }
-    out
 }
 
 impl Store {
@@ -255,14 +232,6 @@ mod tests {
                 .await
                 .unwrap(),
             Err(CallbackRefused::UnknownState)
-        );
-    }
-
-    #[test]
-    fn hex_sha256_matches_tiktoks_test_vector() {
-        assert_eq!(
-            sha256_hex("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-            "13d31e961a1ad8ec2f16b10c4c982e0876a878ad6df144566ee1894acb70f9c3"
         );
     }
 }

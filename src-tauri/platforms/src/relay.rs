@@ -758,11 +758,9 @@ fn upload_timeout(size: u64) -> Duration {
 
 /// `herald-relay/{32 random hex digits}/{file name}`.
 fn new_key(file_name: &str) -> Result<String, RelayError> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| RelayError::Random {
+    let id = herald_core::hex::random_hex(16).map_err(|e| RelayError::Random {
         detail: e.to_string(),
     })?;
-    let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     Ok(format!(
         "{RELAY_PREFIX}{id}/{}",
         sanitize_file_name(file_name)

@@ -159,11 +159,7 @@ fn cache_path(path: &Path, metadata: &std::fs::Metadata, data_dir: &Path) -> Pat
     hasher.update([0]);
     hasher.update(modified.to_le_bytes());
     hasher.update(metadata.len().to_le_bytes());
-    let hex = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>();
+    let hex = crate::hex::to_hex(&hasher.finalize());
     data_dir.join(THUMBNAIL_DIR).join(format!("{hex}.jpg"))
 }
 

@@ -6,7 +6,8 @@
 use std::time::Duration;
 
 use herald_core::domain::Platform;
-use herald_core::sign_in::{random_hex, sha256_hex, SIGN_IN_LIFETIME};
+use herald_core::hex::{random_hex, sha256_hex};
+use herald_core::sign_in::SIGN_IN_LIFETIME;
 use herald_core::vault::Secret;
 use herald_core::{CoreError, CoreResult};
 use jiff::Timestamp;

@@ -17,6 +17,15 @@ pub const MAX_CHUNKS: u64 = 1_000;
 /// The largest video TikTok accepts (4 GB).
 pub const MAX_VIDEO_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 
+/// Why a file cannot be uploaded to TikTok.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+pub enum ChunkPlanError {
+    #[error("the video is empty")]
+    Empty,
+    #[error("the video is {:.1} GB; TikTok accepts up to 4 GB", *.0 as f64 / 1e9)]
+    TooLarge(u64),
+}
+
 /// How a file is cut: what `video/init` is told, and the byte range of each chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChunkPlan {
@@ -27,15 +36,12 @@ pub struct ChunkPlan {
 
 impl ChunkPlan {
     /// The plan for a file of `size` bytes, or why it cannot be uploaded.
-    pub fn for_size(size: u64) -> Result<ChunkPlan, String> {
+    pub fn for_size(size: u64) -> Result<ChunkPlan, ChunkPlanError> {
         if size == 0 {
-            return Err("the video is empty".to_owned());
+            return Err(ChunkPlanError::Empty);
         }
         if size > MAX_VIDEO_BYTES {
-            return Err(format!(
-                "the video is {:.1} GB; TikTok accepts up to 4 GB",
-                size as f64 / 1e9
-            ));
+            return Err(ChunkPlanError::TooLarge(size));
         }
         if size <= SINGLE_CHUNK_MAX {
             return Ok(ChunkPlan {
@@ -118,9 +124,10 @@ mod tests {
 
     #[test]
     fn empty_and_oversized_files_are_refused() {
-        assert!(ChunkPlan::for_size(0).is_err());
+        assert_eq!(ChunkPlan::for_size(0), Err(ChunkPlanError::Empty));
         assert!(ChunkPlan::for_size(MAX_VIDEO_BYTES + 1)
             .unwrap_err()
+            .to_string()
             .contains("4 GB"));
     }
 }
